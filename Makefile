@@ -1,0 +1,28 @@
+# The two commands a new user runs: `make demo` and `make test`. Each sets up .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.citycheck-installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## the main job: the assessment on this machine
+	@$(BIN)/citycheck demo
+
+test: $(STAMP)  ## lint, type-check, then the whole test suite (SQLite and, where initdb exists, PostgreSQL)
+	@$(BIN)/python -m tests.run
+
+lint: $(STAMP)
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+bench: $(STAMP)
+	@$(BIN)/citycheck bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""citycheck: a city's data-practices self-assessment, run as a conversation in Slack."""

@@ -1,0 +1,25 @@
+"""The one command line: `citycheck` (also `python -m bot`).
+
+Each command group lives in its own module and registers itself here; heavy imports stay inside
+the commands so that `citycheck --help` and start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import rubric_cmd
+
+app = typer.Typer(
+    name="citycheck",
+    help="A city's data-practices self-assessment, run as a conversation in Slack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rubric_cmd.register(app)
+
+
+def main() -> None:
+    """Entry point of the `citycheck` console script."""
+    app()
