@@ -8,10 +8,10 @@ numbers and percentages go through the Babel-backed `format_*` methods.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gettext
 from dataclasses import dataclass
-from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -68,15 +68,15 @@ class Translator:
         """The singular or plural form of a message for the count `n`."""
         return _translations(self.lang).ngettext(singular, plural, n)
 
-    def date(self, value: date | datetime, fmt: str = "medium") -> str:
+    def date(self, value: dt.date | dt.datetime, fmt: str = "medium") -> str:
         """A date in this language's format, e.g. "Mar 3, 2027" or "3 mar 2027"."""
         return format_date(value, format=fmt, locale=self.locale)
 
-    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+    def datetime(self, value: dt.datetime, fmt: str = "medium") -> str:
         """A date and time in this language's format (the value's own timezone)."""
         return format_datetime(value, format=fmt, tzinfo=value.tzinfo, locale=self.locale)
 
-    def time(self, value: datetime, fmt: str = "short") -> str:
+    def time(self, value: dt.datetime, fmt: str = "short") -> str:
         """A time of day in this language's format."""
         return format_time(value, format=fmt, tzinfo=value.tzinfo, locale=self.locale)
 
