@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import rubric_cmd
+from bot.cli import demo_cmd, rubric_cmd
 
 app = typer.Typer(
     name="citycheck",
@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 rubric_cmd.register(app)
+demo_cmd.register(app)
 
 
 def main() -> None:

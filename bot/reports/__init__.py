@@ -1,0 +1,1 @@
+"""Reports on a city's assessment: view models and renderings for terminals, exports and Slack."""

@@ -1,0 +1,1 @@
+"""Tests of the rubric: loading, validation, scoring and planning."""
