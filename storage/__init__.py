@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, repository functions, engines, units of work and migrations."""

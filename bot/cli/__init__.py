@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import demo_cmd, rubric_cmd
+from bot.cli import db_cmd, demo_cmd, rubric_cmd
 
 app = typer.Typer(
     name="citycheck",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 rubric_cmd.register(app)
 demo_cmd.register(app)
+db_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,350 @@
+"""The stored data: SQLModel tables for cities, people, assessments, answers, plans and sends.
+
+Conventions: integer keys (`ID`), UTC-aware timestamps (`UTCDateTime`, named `*_at` or
+`*_until`), calendar dates named `*_on`, enums as short strings. Foreign keys cascade from what
+owns a row (deleting a workspace or a city removes everything of it); a reference to the person
+who did something becomes NULL when that person is deleted, so the work and its history stay.
+Constraint names follow `NAMING_CONVENTION`, which keeps migrations deterministic.
+
+JSON columns are replaced, never mutated in place (SQLAlchemy does not see in-place changes).
+The `@validates` hooks refuse bad values however a row is built; SQLModel keeps the value as
+given, so the repository functions normalise (strip, sort) before they set it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, text
+from sqlalchemy.orm import validates
+from sqlmodel import Field, SQLModel
+
+from storage.enums import (
+    AnswerSource,
+    AnswerStatus,
+    AssessmentStatus,
+    MilestoneStatus,
+    NotificationStatus,
+    Role,
+)
+from storage.types import ID, JSONValue, StrEnumType, UTCDateTime
+from storage.validation import check_language, check_timezone, check_weekday, check_weekdays
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Answer",
+    "AnswerHistory",
+    "AnswerSource",
+    "AnswerStatus",
+    "Assessment",
+    "AssessmentStatus",
+    "Assignment",
+    "City",
+    "CityRole",
+    "InterviewProgress",
+    "Milestone",
+    "MilestoneStatus",
+    "NotificationLedger",
+    "NotificationStatus",
+    "Person",
+    "Plan",
+    "ProcessedEvent",
+    "Role",
+    "Workspace",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+CRITERION_ID_MAX = 16
+"""Rubric criterion and area ids are short codes such as `GOV1` (see `rubric.schema`)."""
+
+
+def _pk() -> Any:
+    return Field(default=None, primary_key=True, sa_type=ID)
+
+
+def _fk(
+    target: str,
+    *,
+    ondelete: Literal["CASCADE", "SET NULL"],
+    index: bool = False,
+    optional: bool = False,
+) -> Any:
+    if optional:
+        return Field(default=None, foreign_key=target, ondelete=ondelete, sa_type=ID, index=index)
+    return Field(foreign_key=target, ondelete=ondelete, sa_type=ID, index=index)
+
+
+def _at(*, optional: bool = False, index: bool = False) -> Any:
+    if optional:
+        return Field(default=None, sa_type=UTCDateTime, index=index)
+    return Field(sa_type=UTCDateTime, index=index)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (team) the bot is installed in."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (UniqueConstraint("slack_team_id"),)
+
+    id: int | None = _pk()
+    slack_team_id: str = Field(max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    name: str = Field(max_length=200)
+    created_at: datetime = _at()
+
+
+class City(SQLModel, table=True):
+    """A city taking part, with where and when its team hears from the bot."""
+
+    __tablename__ = "city"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "country", "state", "name"),
+        CheckConstraint("digest_weekday BETWEEN 1 AND 7", name="digest_weekday"),
+        CheckConstraint("population IS NULL OR population >= 0", name="population"),
+    )
+
+    id: int | None = _pk()
+    workspace_id: int = _fk("workspace.id", ondelete="CASCADE")
+    name: str = Field(max_length=120)
+    state: str = Field(default="", max_length=80)
+    """State, province or region; empty where it does not apply."""
+    country: str = Field(default="US", max_length=2)
+    """ISO 3166-1 alpha-2 code."""
+    population: int | None = None
+    timezone: str = Field(max_length=64)
+    """IANA name such as `America/Chicago`; local dates and digest times are read in it."""
+    language: str = Field(default="en", max_length=8)
+    """Language of the city's channel messages (digests)."""
+    digest_channel_id: str | None = Field(default=None, max_length=32)
+    working_days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], sa_type=JSONValue)
+    """ISO weekdays (Monday 1 ... Sunday 7) on which reminders may be sent."""
+    digest_weekday: int = 1
+    """ISO weekday of the weekly digest."""
+    digest_time: time = time(9, 0)
+    """Local time of day of the digest and of reminders."""
+    created_at: datetime = _at()
+
+    @validates("timezone")
+    def _check_timezone(self, _key: str, value: str) -> str:
+        return check_timezone(value)
+
+    @validates("language")
+    def _check_language(self, _key: str, value: str) -> str:
+        return check_language(value)
+
+    @validates("working_days")
+    def _check_working_days(self, _key: str, value: list[int]) -> list[int]:
+        return check_weekdays(value)
+
+    @validates("digest_weekday")
+    def _check_digest_weekday(self, _key: str, value: int) -> int:
+        return check_weekday(value, field="digest_weekday")
+
+
+class Person(SQLModel, table=True):
+    """A Slack user the bot talks to, in one workspace."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: int | None = _pk()
+    workspace_id: int = _fk("workspace.id", ondelete="CASCADE")
+    slack_user_id: str = Field(max_length=32)
+    display_name: str = Field(max_length=200)
+    locale: str | None = Field(default=None, max_length=16)
+    """Slack's locale for the user, e.g. `es-LA`."""
+    timezone: str | None = Field(default=None, max_length=64)
+    """The user's IANA timezone from Slack; the city's applies when absent."""
+    language: str | None = Field(default=None, max_length=8)
+    """A language the person chose, overriding their locale."""
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+    @validates("language")
+    def _check_language(self, _key: str, value: str | None) -> str | None:
+        return None if value is None else check_language(value)
+
+
+class CityRole(SQLModel, table=True):
+    """One role a person holds for a city; a person may hold several."""
+
+    __tablename__ = "city_role"
+    __table_args__ = (UniqueConstraint("city_id", "person_id", "role"),)
+
+    id: int | None = _pk()
+    city_id: int = _fk("city.id", ondelete="CASCADE")
+    person_id: int = _fk("person.id", ondelete="CASCADE", index=True)
+    role: Role = Field(sa_type=StrEnumType(Role))
+    granted_at: datetime = _at()
+
+
+class Assessment(SQLModel, table=True):
+    """One round of a city's self-assessment against one version of a rubric."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        UniqueConstraint("city_id", "round_number"),
+        CheckConstraint("round_number >= 1", name="round_number"),
+        Index(
+            "ux_assessment_open_city",
+            "city_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = _pk()
+    city_id: int = _fk("city.id", ondelete="CASCADE")
+    rubric_id: str = Field(max_length=64)
+    rubric_version: str = Field(max_length=32)
+    round_number: int
+    status: AssessmentStatus = Field(
+        default=AssessmentStatus.OPEN, sa_type=StrEnumType(AssessmentStatus)
+    )
+    started_at: datetime = _at()
+    completed_at: datetime | None = _at(optional=True)
+    archived_at: datetime | None = _at(optional=True)
+
+
+class Assignment(SQLModel, table=True):
+    """A person asked to answer one practice area of an assessment (several may share one)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("assessment_id", "area_id", "person_id"),)
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE")
+    area_id: str = Field(max_length=CRITERION_ID_MAX)
+    person_id: int = _fk("person.id", ondelete="CASCADE", index=True)
+    assigned_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    assigned_at: datetime = _at()
+
+
+class Answer(SQLModel, table=True):
+    """The city's current answer to one criterion; every change is kept in `AnswerHistory`."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE")
+    criterion_id: str = Field(max_length=CRITERION_ID_MAX)
+    ticked: list[str] = Field(default_factory=list, sa_type=JSONValue)
+    """Ids of the checklist items that hold, sorted."""
+    status: AnswerStatus = Field(sa_type=StrEnumType(AnswerStatus))
+    note: str | None = Field(default=None, sa_type=Text)
+    evidence: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONValue)
+    """Links given as evidence: `{"url": ..., "added_at": ISO 8601 UTC}`, in the order given."""
+    answered_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    answered_at: datetime = _at()
+
+
+class AnswerHistory(SQLModel, table=True):
+    """One change of an answer: who, when, from where, the value before and after."""
+
+    __tablename__ = "answer_history"
+
+    id: int | None = _pk()
+    answer_id: int = _fk("answer.id", ondelete="CASCADE", index=True)
+    changed_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    changed_at: datetime = _at()
+    source: AnswerSource = Field(sa_type=StrEnumType(AnswerSource))
+    old_value: dict[str, Any] | None = Field(default=None, sa_type=JSONValue)
+    """The answer before the change (None for the first answer)."""
+    new_value: dict[str, Any] = Field(sa_type=JSONValue)
+
+
+class InterviewProgress(SQLModel, table=True):
+    """Where one person is in one assessment's interview, so they can resume any day."""
+
+    __tablename__ = "interview_progress"
+    __table_args__ = (UniqueConstraint("person_id", "assessment_id"),)
+
+    id: int | None = _pk()
+    person_id: int = _fk("person.id", ondelete="CASCADE")
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE", index=True)
+    current_criterion_id: str | None = Field(default=None, max_length=CRITERION_ID_MAX)
+    started_at: datetime = _at()
+    last_activity_at: datetime = _at(index=True)
+    paused_until: datetime | None = _at(optional=True)
+    completed_at: datetime | None = _at(optional=True)
+
+
+class Plan(SQLModel, table=True):
+    """An improvement plan drawn from an assessment's unmet criteria."""
+
+    __tablename__ = "plan"
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE", index=True)
+    created_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    created_at: datetime = _at()
+
+
+class Milestone(SQLModel, table=True):
+    """A step of a plan toward meeting a criterion, with an owner and a due date."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (Index("ix_milestone_status_due_on", "status", "due_on"),)
+
+    id: int | None = _pk()
+    plan_id: int = _fk("plan.id", ondelete="CASCADE", index=True)
+    criterion_id: str = Field(max_length=CRITERION_ID_MAX)
+    title: str = Field(max_length=300)
+    owner_id: int | None = _fk("person.id", ondelete="SET NULL", index=True, optional=True)
+    due_on: date
+    """The due date in the city's timezone."""
+    status: MilestoneStatus = Field(
+        default=MilestoneStatus.OPEN, sa_type=StrEnumType(MilestoneStatus)
+    )
+    done_at: datetime | None = _at(optional=True)
+    snoozed_until: datetime | None = _at(optional=True)
+    evidence_url: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = _at()
+
+
+class NotificationLedger(SQLModel, table=True):
+    """One outgoing reminder, digest or follow-up, claimed under a unique key before sending."""
+
+    __tablename__ = "notification_ledger"
+    __table_args__ = (
+        UniqueConstraint("kind", "target", "period_key"),
+        Index("ix_notification_ledger_status_claimed_at", "status", "claimed_at"),
+        CheckConstraint("attempts >= 1", name="attempts"),
+    )
+
+    id: int | None = _pk()
+    kind: str = Field(max_length=40)
+    """What is sent, e.g. `digest` or `milestone_reminder`."""
+    target: str = Field(max_length=200)
+    """Who or what it is about, e.g. `city:12` or `milestone:40`."""
+    period_key: str = Field(max_length=40)
+    """Which occurrence, e.g. `2027-W09` or `2027-03-01`."""
+    status: NotificationStatus = Field(
+        default=NotificationStatus.CLAIMED, sa_type=StrEnumType(NotificationStatus)
+    )
+    claimed_at: datetime = _at()
+    sent_at: datetime | None = _at(optional=True)
+    attempts: int = 1
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A Slack event id already handled, so that Slack's retries do nothing."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("event_id"),)
+
+    id: int | None = _pk()
+    event_id: str = Field(max_length=100)
+    received_at: datetime = _at(index=True)
