@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import db_cmd, demo_cmd, rubric_cmd
+from bot.cli import db_cmd, demo_cmd, rubric_cmd, run_cmd
 
 app = typer.Typer(
     name="citycheck",
@@ -20,6 +20,7 @@ app = typer.Typer(
 rubric_cmd.register(app)
 demo_cmd.register(app)
 db_cmd.register(app)
+run_cmd.register(app)
 
 
 def main() -> None:

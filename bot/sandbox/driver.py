@@ -1,0 +1,411 @@
+"""The workspace driver: people who type, click and submit, sending what Slack would send.
+
+Every request to the bot is signed with the signing secret as Slack signs it (or deliberately
+not, for tests of the signature check). Slash commands go form-encoded, events as JSON,
+interactions as a `payload=` form field. The bot's HTTP answers are applied as Slack applies
+them: a command's ack body is shown to the person, a view_submission's response_action closes,
+updates or keeps the modal open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+from bot.sandbox import payloads
+from bot.sandbox.ops import Sandbox
+from bot.sandbox.remote import RemoteSandbox
+from bot.sandbox.surfaces import (
+    Control,
+    controls,
+    find_button,
+    find_options,
+    is_empty,
+    state_value,
+    state_values,
+)
+
+Json = dict[str, Any]
+T = TypeVar("T")
+COMMAND = "/citycheck"
+REQUIRED = "This field is required."
+
+
+@dataclass(frozen=True)
+class Response:
+    """The bot's HTTP answer to one request."""
+
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What happened to a submitted modal: closed, or kept open with errors or a new view."""
+
+    closed: bool
+    errors: dict[str, str]
+    response: Response | None
+    view: Json | None = None
+
+
+class Workspace:
+    """People in a sandbox workspace, talking to the bot at `bot_url` (its /slack/events URL)."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox | RemoteSandbox,
+        bot_url: str,
+        signing_secret: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        timeout: float = 10.0,
+    ) -> None:
+        self.sandbox = sandbox
+        self.bot_url = bot_url
+        self.signing_secret = signing_secret
+        self.clock = clock
+        self.timeout = timeout
+        self.identity: Json = sandbox.identity()
+        self._message_state: dict[tuple[str, str], dict[str, dict[str, Json]]] = {}
+
+    # people and places --------------------------------------------------------------------------
+    def add_user(
+        self, name: str, *, locale: str = "en-US", tz: str = "UTC", real_name: str = ""
+    ) -> str:
+        """Add a person; returns their user id."""
+        user = self.sandbox.add_user(name=name, locale=locale, tz=tz, real_name=real_name)
+        return str(user["id"])
+
+    def add_channel(self, name: str, members: list[str], *, bot_member: bool = True) -> str:
+        """Add a channel; returns its id."""
+        return str(
+            self.sandbox.add_channel(name=name, members=members, bot_member=bot_member)["id"]
+        )
+
+    def dm(self, user_id: str) -> str:
+        """The id of the bot's DM channel with a person."""
+        return str(self.sandbox.dm_channel(user_id=user_id)["id"])
+
+    # sending ------------------------------------------------------------------------------------
+    def sign(self, body: bytes, timestamp: int) -> str:
+        """The X-Slack-Signature for a body sent at `timestamp`."""
+        base = b"v0:" + str(timestamp).encode() + b":" + body
+        return "v0=" + hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+    def send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """POST a body to the bot, signed now unless a timestamp or signature is forced."""
+        ts = int(self.clock()) if timestamp is None else timestamp
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": signature or self.sign(body, ts),
+            **(headers or {}),
+        }
+        parts = urlsplit(self.bot_url)
+        connection = http.client.HTTPConnection(
+            parts.hostname or "127.0.0.1", parts.port, timeout=self.timeout
+        )
+        try:
+            connection.request("POST", parts.path or "/", body=body, headers=all_headers)
+            answer = connection.getresponse()
+            return Response(
+                answer.status, answer.read().decode("utf-8", "replace"), dict(answer.getheaders())
+            )
+        finally:
+            connection.close()
+
+    def send_form(self, fields: dict[str, str], **kwargs: Any) -> Response:
+        """Send form fields (slash commands)."""
+        return self.send(urlencode(fields).encode(), "application/x-www-form-urlencoded", **kwargs)
+
+    def send_payload(self, payload: Json, **kwargs: Any) -> Response:
+        """Send an interaction as Slack does: a `payload` form field holding JSON."""
+        return self.send_form({"payload": json.dumps(payload)}, **kwargs)
+
+    def send_event(
+        self, event: Json, *, event_id: str | None = None, retry_num: int | None = None
+    ) -> Response:
+        """Deliver an event; with `retry_num`, as Slack's retry of the same event_id."""
+        body = payloads.event_callback(
+            event=event,
+            app_id=self.identity["app_id"],
+            bot_user_id=self.identity["bot_user_id"],
+            event_id=event_id or payloads.new_event_id(),
+            now=self.clock(),
+        )
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.send(json.dumps(body).encode(), "application/json", headers=headers)
+
+    # what people do -----------------------------------------------------------------------------
+    def command(
+        self, user_id: str, text: str = "", *, command: str = COMMAND, channel_id: str | None = None
+    ) -> Response:
+        """Run a slash command (in the DM with the bot unless a channel is given)."""
+        user = self.sandbox.user(user_id=user_id)
+        channel = (
+            self.sandbox.dm_channel(user_id=user_id) if channel_id is None else {"id": channel_id}
+        )
+        fields = payloads.slash_command(
+            user=user,
+            channel=channel,
+            command=command,
+            text=text,
+            app_id=self.identity["app_id"],
+            response_url=self.sandbox.issue_response_url(user_id=user_id, channel_id=channel["id"]),
+            trigger_id=self.sandbox.issue_trigger(user_id=user_id),
+        )
+        response = self.send_form(fields)
+        self.sandbox.apply_command_ack(
+            user_id=user_id, channel_id=channel["id"], status=response.status, body=response.body
+        )
+        return response
+
+    def type(self, user_id: str, text: str) -> Response:
+        """Type a message to the bot in its Messages tab (a message.im event)."""
+        dm = self.dm(user_id)
+        message = self.sandbox.post_as_user(channel_id=dm, user_id=user_id, text=text)
+        event = {
+            "type": "message",
+            "channel": dm,
+            "user": user_id,
+            "text": text,
+            "ts": message["ts"],
+            "event_ts": message["ts"],
+            "channel_type": "im",
+            "client_msg_id": message["client_msg_id"],
+            "team": self.identity["team_id"],
+        }
+        return self.send_event(event)
+
+    def open_home(self, user_id: str) -> Response:
+        """Open the bot's Home tab (an app_home_opened event)."""
+        event: Json = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": self.dm(user_id),
+            "tab": "home",
+            "event_ts": f"{self.clock():.6f}",
+        }
+        view = self.sandbox.home_view(user_id=user_id)
+        if view:
+            event["view"] = view
+        return self.send_event(event)
+
+    def click(self, user_id: str, label: str, *, wait: float = 5.0) -> Response:
+        """Click the button labelled `label`: in the open modal, the newest message, or Home."""
+        where = self.wait_for(
+            lambda: self._locate(user_id, lambda b: find_button(b, label)),
+            wait,
+            f"a button {label!r}",
+        )
+        surface, control = where
+        action = payloads.action_of(control, self.clock())
+        return self._dispatch(user_id, surface, control, action)
+
+    def tick(self, user_id: str, labels: list[str], *, wait: float = 5.0) -> Response | None:
+        """Tick exactly these options of a checkbox group; the bot's answer if it was dispatched."""
+
+        def locate() -> tuple[Json, tuple[Control, list[Json]]] | None:
+            return self._locate(user_id, lambda b: find_options(b, labels))
+
+        surface, (control, options) = self.wait_for(locate, wait, f"checkboxes {labels!r}")
+        value = {"type": "checkboxes", "selected_options": options}
+        self._remember(surface, control, value)
+        if control.in_input and not control.block.get("dispatch_action"):
+            return None
+        action = payloads.action_of(control, self.clock(), selected_options=options)
+        return self._dispatch(user_id, surface, control, action)
+
+    def submit_modal(self, user_id: str, values: dict[str, Any] | None = None) -> Submission:
+        """Fill inputs by label, then submit the open modal (required inputs are checked first)."""
+        view = self.sandbox.open_modal(user_id=user_id)
+        if view is None:
+            raise LookupError(f"{user_id} has no modal open")
+        changed = self._fill(view, values or {})
+        state = state_values(view["blocks"], changed)
+        missing = {
+            c.block_id: REQUIRED
+            for c in controls(view["blocks"])
+            if c.in_input
+            and not c.block.get("optional")
+            and is_empty(state.get(c.block_id, {}).get(c.action_id))
+        }
+        if missing:
+            return Submission(closed=False, errors=missing, response=None)
+        payload = payloads.view_submission(
+            user=self.sandbox.user(user_id=user_id),
+            app_id=self.identity["app_id"],
+            trigger_id=self.sandbox.issue_trigger(user_id=user_id),
+            view=view,
+            state=state,
+        )
+        response = self.send_payload(payload)
+        applied = self.sandbox.apply_submission_ack(
+            user_id=user_id, view_id=view["id"], status=response.status, body=response.body
+        )
+        return Submission(
+            applied["closed"], applied.get("errors") or {}, response, applied.get("view")
+        )
+
+    def close_modal(self, user_id: str) -> Response | None:
+        """Close the open modal with its close button (view_closed is sent if the view asks)."""
+        view = self.sandbox.open_modal(user_id=user_id)
+        if view is None:
+            raise LookupError(f"{user_id} has no modal open")
+        self.sandbox.close_modal(user_id=user_id)
+        if not view.get("notify_on_close"):
+            return None
+        payload = payloads.view_closed(
+            user=self.sandbox.user(user_id=user_id), app_id=self.identity["app_id"], view=view
+        )
+        return self.send_payload(payload)
+
+    # reading ------------------------------------------------------------------------------------
+    def messages(self, user_id: str) -> list[Json]:
+        """What the bot showed a person in their DM (ephemerals included), oldest first."""
+        return list(self.sandbox.messages_for(user_id=user_id))
+
+    def latest(self, user_id: str) -> Json | None:
+        """The newest message a person sees from the bot."""
+        found = self.messages(user_id)
+        return found[-1] if found else None
+
+    def home(self, user_id: str) -> Json | None:
+        """The person's Home tab, if published."""
+        return self.sandbox.home_view(user_id=user_id)
+
+    def modal(self, user_id: str) -> Json | None:
+        """The modal open for a person, if any."""
+        return self.sandbox.open_modal(user_id=user_id)
+
+    def wait_for(
+        self, probe: Callable[[], T | None], timeout: float = 5.0, what: str = "a condition"
+    ) -> T:
+        """Poll `probe` until it returns something truthy; LookupError after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = probe()
+            if found:
+                return found
+            if time.monotonic() >= deadline:
+                raise LookupError(f"gave up waiting for {what} after {timeout:g}s")
+            time.sleep(0.01)
+
+    def wait_for_message(self, user_id: str, contains: str, timeout: float = 5.0) -> Json:
+        """The newest message to a person whose text contains `contains`, waiting for it."""
+
+        def probe() -> Json | None:
+            return next(
+                (m for m in reversed(self.messages(user_id)) if contains in m.get("text", "")), None
+            )
+
+        return self.wait_for(probe, timeout, f"a message to {user_id} containing {contains!r}")
+
+    # internals ----------------------------------------------------------------------------------
+    def _locate(
+        self, user_id: str, find: Callable[[list[Json]], T | None]
+    ) -> tuple[Json, T] | None:
+        modal = self.sandbox.open_modal(user_id=user_id)
+        if modal is not None:
+            found = find(modal["blocks"])
+            return ({"view": modal}, found) if found else None
+        for message in reversed(self.messages(user_id)):
+            found = find(message.get("blocks") or [])
+            if found:
+                return {"message": message}, found
+        home = self.sandbox.home_view(user_id=user_id)
+        if home is not None:
+            found = find(home["blocks"])
+            if found:
+                return {"view": home}, found
+        return None
+
+    def _surface_key(self, surface: Json) -> tuple[str, str]:
+        if "view" in surface:
+            return "view", surface["view"]["id"]
+        return surface["message"]["channel"], surface["message"]["ts"]
+
+    def _remember(self, surface: Json, control: Control, value: Json) -> None:
+        change = {control.block_id: {control.action_id: value}}
+        if "view" in surface:
+            surface["view"] = self.sandbox.set_view_values(
+                view_id=surface["view"]["id"], values=change
+            )
+        else:
+            state = self._message_state.setdefault(self._surface_key(surface), {})
+            state.setdefault(control.block_id, {}).update(change[control.block_id])
+
+    def _dispatch(self, user_id: str, surface: Json, control: Control, action: Json) -> Response:
+        user = self.sandbox.user(user_id=user_id)
+        trigger_id = self.sandbox.issue_trigger(user_id=user_id)
+        if "view" in surface:
+            view = surface["view"]
+            state = state_values(view["blocks"], view["state"]["values"])
+            payload = payloads.block_actions(
+                user=user,
+                app_id=self.identity["app_id"],
+                trigger_id=trigger_id,
+                action=action,
+                state=state,
+                view=view,
+            )
+        else:
+            message = surface["message"]
+            channel = {"id": message["channel"]}
+            source = (
+                {"ephemeral_ts": message["ts"]}
+                if "ephemeral_to" in message
+                else {"channel": channel["id"], "ts": message["ts"]}
+            )
+            state = state_values(
+                message.get("blocks") or [], self._message_state.get(self._surface_key(surface))
+            )
+            payload = payloads.block_actions(
+                user=user,
+                app_id=self.identity["app_id"],
+                trigger_id=trigger_id,
+                action=action,
+                state=state,
+                message=message,
+                channel=channel,
+                response_url=self.sandbox.issue_response_url(
+                    user_id=user_id, channel_id=channel["id"], source=source
+                ),
+            )
+        return self.send_payload(payload)
+
+    def _fill(self, view: Json, values: dict[str, Any]) -> dict[str, dict[str, Json]]:
+        inputs = {c.label: c for c in controls(view["blocks"]) if c.in_input}
+        unknown = [label for label in values if label not in inputs]
+        if unknown:
+            raise LookupError(f"no input labelled {unknown[0]!r}; the modal has {sorted(inputs)}")
+        changed = {k: dict(v) for k, v in view["state"]["values"].items()}
+        for label, value in values.items():
+            control = inputs[label]
+            changed.setdefault(control.block_id, {})[control.action_id] = state_value(
+                control, value
+            )
+        return changed

@@ -1,0 +1,222 @@
+"""The sandbox over HTTP on 127.0.0.1: a thread for tests, or the main loop of its own process.
+
+Routes: `POST /api/<method>` (the Web API), `POST /_response/<token>` (response URLs),
+`POST /_upload/<file_id>` (file uploads), `POST /_sandbox/<operation>` (driver operations, JSON
+keyword arguments in, `{"ok": true, "result": ...}` out) and `GET /healthz`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socketserver
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.sandbox.core import DEFAULT_BOT_TOKEN, Reply, control_ops, parse_form_or_json
+from bot.sandbox.ops import Sandbox
+from bot.sandbox.store import SlackError
+
+CONTROL_OPS = control_ops(Sandbox)
+logger = logging.getLogger("citycheck.sandbox")
+
+
+WORKER_THREADS = 32
+MAX_LINE = 65536
+REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests"}
+
+
+class _Server(socketserver.TCPServer):
+    """A TCP server that hands each connection to a fixed pool of threads (no thread per call)."""
+
+    allow_reuse_address = True
+    request_queue_size = 1024
+
+    def __init__(
+        self, address: tuple[str, int], handler: type[socketserver.BaseRequestHandler]
+    ) -> None:
+        super().__init__(address, handler)
+        self.pool = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="sandbox")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.submit(self._serve_one, request, client_address)
+
+    def _serve_one(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    """One request per connection, parsed by hand: Slack's clients send `Connection: close`."""
+
+    sandbox: Sandbox
+
+    def handle(self) -> None:
+        line = self.rfile.readline(MAX_LINE)
+        if not line:
+            return
+        try:
+            verb, target, _ = line.decode("latin-1").split(" ", 2)
+        except ValueError:
+            self._send((400, {"Content-Type": "text/plain"}, b"bad request line"))
+            return
+        headers: dict[str, str] = {}
+        while True:
+            header = self.rfile.readline(MAX_LINE)
+            if header in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = header.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            reply = _route(self.sandbox, verb, target, headers, raw)
+        except Exception:
+            logger.exception("the sandbox failed on %s %s", verb, target)
+            reply = 500, {"Content-Type": "text/plain"}, b"sandbox error"
+        self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
+        status, headers, body = reply
+        head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}"]
+        head += [f"{key}: {value}" for key, value in headers.items()]
+        head += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+        self.wfile.write("\r\n".join(head).encode("latin-1") + body)
+
+
+def _route(sandbox: Sandbox, verb: str, target: str, headers: dict[str, str], raw: bytes) -> Reply:
+    """Dispatch one request to the Web API, a response URL, an upload or a driver operation."""
+    parts = urlsplit(target)
+    path = parts.path
+    if verb == "GET" and path == "/healthz":
+        return 200, {"Content-Type": "application/json"}, b'{"ok":true}'
+    if path.startswith("/api/"):
+        args: dict[str, Any] = dict(parse_qsl(parts.query))
+        args.update(parse_form_or_json(headers.get("content-type", ""), raw))
+        token = args.pop("token", None)
+        auth = headers.get("authorization", "")
+        if auth.startswith("Bearer "):
+            token = auth[7:]
+        return sandbox.handle_api(path[5:], args, token)
+    if verb != "POST":
+        return 404, {"Content-Type": "text/plain"}, b"not found"
+    if path.startswith("/_response/"):
+        try:
+            body: Any = json.loads(raw or b"{}")
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        return sandbox.handle_response_url(path[11:], body)
+    if path.startswith("/_upload/"):
+        return sandbox.handle_upload(path[9:], raw)
+    if path.startswith("/_sandbox/"):
+        return _control(sandbox, path[10:], raw)
+    return 404, {"Content-Type": "text/plain"}, b"not found"
+
+
+def _control(sandbox: Sandbox, op: str, raw: bytes) -> Reply:
+    headers = {"Content-Type": "application/json"}
+    if op not in CONTROL_OPS:
+        return 404, headers, json.dumps({"ok": False, "error": f"no operation {op!r}"}).encode()
+    try:
+        kwargs = json.loads(raw or b"{}")
+        result = getattr(sandbox, op)(**kwargs)
+    except SlackError as exc:
+        return 200, headers, json.dumps({"ok": False, "error": exc.code}).encode()
+    except (TypeError, ValueError, KeyError) as exc:
+        return (
+            400,
+            headers,
+            json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}).encode(),
+        )
+    return 200, headers, json.dumps({"ok": True, "result": result}, default=repr).encode()
+
+
+class LocalSandbox(Sandbox):
+    """A sandbox served on 127.0.0.1 (a free port unless given): `start()` runs it in a thread."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        bot_token: str = DEFAULT_BOT_TOKEN,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(bot_token=bot_token, clock=clock)
+        handler = type("SandboxHandler", (_Handler,), {"sandbox": self})
+        self._server = _Server((host, port), handler)
+        self.host, self.port = (
+            str(self._server.server_address[0]),
+            int(self._server.server_address[1]),
+        )
+        self.base_url = f"http://{self.host}:{self.port}/"
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The sandbox's root URL, ending in a slash."""
+        return self.base_url
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL to give the bot as SLACK_API_URL."""
+        return self.base_url + "api/"
+
+    def start(self) -> LocalSandbox:
+        """Serve in a daemon thread; returns self."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until `stop()` is called from another one (or a signal)."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> LocalSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_until_signalled(sandbox: LocalSandbox, announce: Callable[[str], None] = print) -> None:
+    """Serve until SIGTERM or SIGINT, announcing the URL first (the sandbox's own process)."""
+    import signal
+
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    sandbox.start()
+    try:
+        announce(f"sandbox Slack listening on {sandbox.url} (Web API: {sandbox.api_url})")
+        stop.wait()
+    finally:
+        sandbox.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,59 @@
+"""The Bolt app factory: `build_app(deps)`; nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App, BoltContext, BoltResponse
+
+from bot.deps import Deps
+from bot.slack.errors import handle_error
+from bot.slack.listeners import register_listeners
+
+LAZY_WORKERS = 16
+"""Threads for the Slack calls after each ack (deferred and lazy); bounded so a burst queues."""
+
+logger = logging.getLogger("citycheck.slack")
+
+
+class _TokenFromEnvironmentNote(logging.Filter):
+    """Drops Bolt's warning that SLACK_BOT_TOKEN is unused: our client carries that token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def build_app(deps: Deps, *, lazy_workers: int = LAZY_WORKERS) -> App:
+    """The Bolt app: signatures checked on every request, acks first, one error handler.
+
+    `process_before_response=True` sends the HTTP response when the ack listener returns (no
+    10 ms ack polling); listeners do only what must precede the ack there and `defer` the Slack
+    calls to the listener pool (`lazy_workers` threads). The token is checked by `citycheck run`
+    at start-up (auth.test), not here, so building the app does no network I/O; Bolt calls
+    auth.test once on the first request.
+    """
+    _, signing_secret = deps.settings.require_slack()
+    if not any(isinstance(f, _TokenFromEnvironmentNote) for f in logger.filters):
+        logger.addFilter(_TokenFromEnvironmentNote())  # Bolt logs through the logger we give it
+    app = App(
+        client=deps.client,
+        signing_secret=signing_secret.get_secret_value(),
+        process_before_response=True,
+        token_verification_enabled=False,
+        request_verification_enabled=True,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=lazy_workers, thread_name_prefix="citycheck-lazy"
+        ),
+        logger=logger,
+    )
+
+    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        context["deps"] = deps
+        return next()
+
+    app.use(inject_deps)
+    app.error(handle_error)
+    register_listeners(app)
+    return app

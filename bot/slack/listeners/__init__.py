@@ -1,0 +1,20 @@
+"""Listeners by kind; each kind's `register(app)` is called once by `register_listeners`.
+
+A listener stores what must survive before the ack (an answer), calls `ack()`, and hands every
+Slack call to `bot.slack.deferred.defer`, so the HTTP response leaves at once and the Slack
+calls run right after in the listener pool; their failures reach the one error handler.
+Slash commands and events are registered through `registry.on_command` / `on_event`, so the
+manifest test can compare them with app.yaml.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners import commands, events
+
+
+def register_listeners(app: App) -> None:
+    """Attach every listener of the app."""
+    commands.register(app)
+    events.register(app)
