@@ -34,6 +34,14 @@ class Deps:
     rubric: Rubric | None = None
     clock: Clock = utc_now
 
+    def client_for(self, team_id: str | None) -> WebClient:
+        """The Web API client for a workspace's sends outside a request (the scheduler).
+
+        Listeners use the `client` Bolt injects, which carries the requesting workspace's token;
+        work outside a request asks here. With one bot token every workspace shares `client`.
+        """
+        return self.client
+
     def __copy__(self) -> Deps:
         return self
 
