@@ -7,4 +7,5 @@
 - `rubric.answers`: answers files (criterion id -> all / none / unsure / ticked item ids).
 - `rubric.scoring`: answers -> Score (criterion statuses, area and overall shares, level).
 - `rubric.planning`: Score -> the gap to the next level, and an area's nudges.
+- `rubric.gap_search`: the search for the smallest set of criteria that reaches a level.
 """

@@ -1,18 +1,19 @@
 """From a score to a plan: the criteria that stand between a city and its next level.
 
-The gap is built greedily in the order a coordinator would take them:
+The gap is the smallest set of unmet criteria whose meeting reaches the next level (see
+`rubric.gap_search` for how it is found and which plan wins among equally small ones). It is
+listed in the order a coordinator would take it:
 
-1. every core criterion not met, in the rubric's order (no level without them);
-2. then, until the next level's threshold is reached, the unmet criterion that helps most for
-   the least work: one that, once met, also unblocks answers already given (counted only up to
-   what is still needed) comes first; then criteria needing fewer others; then partly met ones,
-   nearest to met; then the rest by the effort of their next step (S < M < L); then the
-   rubric's order.
+1. every core criterion not met, in the rubric's order, each after its unmet prerequisites
+   (no level without them);
+2. then the rest: partly met ones first, nearest to met; then by the effort of their next step
+   (S < M < L); then the rubric's order. A criterion that another one in the gap needs is listed
+   just before it when it would otherwise come later.
 
-A criterion whose prerequisite is not met brings that prerequisite along, listed before it.
-Criteria whose own answer already meets their rule are never listed: they count as soon as
-their prerequisites do. Each item carries the criterion's first next step, the one the rubric
-lists as the place to start.
+A prerequisite listed for the sake of another criterion names it (`needed_for`). Criteria whose
+own answer already meets their rule are never listed: they count as soon as their prerequisites
+do, and the gap names them as `unblocked`. Each item carries the criterion's first next step,
+the one the rubric lists as the place to start.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from rubric.gap_search import preference, smallest_plan
 from rubric.index import RubricIndex, index_for
 from rubric.schema import Level, NextStep, Rubric
 from rubric.scoring import CriterionResult, CriterionStatus, Score, level_reached
-
-_EFFORT_RANK = {"S": 0, "M": 1, "L": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +83,15 @@ def gap_to_next_level(rubric: Rubric, score: Score) -> Gap:
     if not above and current is not None:
         return Gap(current, None, (), current, f"already at {current.name.en}, the top level")
     target = above[0]
-    plan = _Plan(index, score.criteria)
-    for cid in index.core_ids:
-        if cid not in plan.met:
-            plan.take(cid)
-    needed = index.needed_to_reach(target)
-    while len(plan.met) < needed:
-        plan.take(plan.best_candidate(needed - len(plan.met)))
-    reached = level_reached(index, len(plan.met))
-    items = tuple(plan.items())
+    results = score.criteria
+    chosen = smallest_plan(index, results, index.needed_to_reach(target))
+    items = tuple(_items(index, results, chosen))
+    met = _met_after(index, results, chosen)
+    reached = level_reached(index, len(met))
     count = f"{len(items)} criterion" if len(items) == 1 else f"{len(items)} criteria"
     name = reached.name.en if reached else target.name.en
     unblocked = tuple(
-        cid
-        for cid in index.criteria
-        if cid in plan.met and not score.criteria[cid].met and cid not in plan.chosen
+        cid for cid in index.criteria if cid in met and not results[cid].met and cid not in chosen
     )
     return Gap(current, target, items, reached, f"meet {count} to reach {name}", unblocked)
 
@@ -114,7 +108,13 @@ def area_nudges(rubric: Rubric, score: Score, area_id: str, limit: int = 3) -> t
         for cid in ids
         if not results[cid].met and results[cid].answer_status is not CriterionStatus.MET
     ]
-    open_ids.sort(key=lambda cid: (not index.criteria[cid].core, *_priority(index, results[cid])))
+    open_ids.sort(
+        key=lambda cid: (
+            not index.criteria[cid].core,
+            len(results[cid].blocked_by),
+            *preference(index, results[cid]),
+        )
+    )
     return tuple(
         Nudge(
             criterion_id=cid,
@@ -127,91 +127,57 @@ def area_nudges(rubric: Rubric, score: Score, area_id: str, limit: int = 3) -> t
     )
 
 
-def _priority(index: RubricIndex, result: CriterionResult) -> tuple[int, int, int, int, int]:
-    """Blocked last; partly met first, nearest to met; then by effort; then the rubric's order."""
-    facts = index.criteria[result.criterion_id]
-    partly = result.answer_status is CriterionStatus.PARTLY_MET
-    return (
-        len(result.blocked_by),
-        0 if partly else 1,
-        result.missing if partly else 0,
-        _EFFORT_RANK[facts.criterion.next_steps[0].effort],
-        facts.position,
-    )
+def _items(
+    index: RubricIndex, results: Mapping[str, CriterionResult], chosen: frozenset[str]
+) -> Iterable[GapItem]:
+    """The chosen criteria in the gap's order, each after the chosen criteria it needs."""
+    rank = {facts.id: i for i, facts in enumerate(index.evaluation_order)}
+    listed: dict[str, str | None] = {}
+
+    def add(cid: str) -> None:
+        for prereq in sorted(_ancestors(index, cid) & chosen, key=rank.__getitem__):
+            listed.setdefault(prereq, cid)
+        if cid in chosen:
+            listed.setdefault(cid, None)
+
+    for cid in index.core_ids:
+        if not results[cid].met:
+            add(cid)
+    for cid in sorted(chosen - listed.keys(), key=lambda c: preference(index, results[c])):
+        add(cid)
+    for cid, needed_for in listed.items():
+        facts = index.criteria[cid]
+        result = results[cid]
+        yield GapItem(
+            criterion_id=cid,
+            area_id=facts.area_id,
+            status=result.status,
+            next_step=facts.criterion.next_steps[0],
+            core=facts.core,
+            missing=result.missing,
+            needed_for=needed_for,
+        )
 
 
-class _Plan:
-    """The criteria chosen so far and the set of criteria met once they are."""
+def _ancestors(index: RubricIndex, cid: str) -> set[str]:
+    """Every prerequisite of the criterion, and theirs, transitively."""
+    found: set[str] = set()
+    stack = [cid]
+    while stack:
+        for prereq in index.criteria[stack.pop()].prerequisites:
+            if prereq not in found:
+                found.add(prereq)
+                stack.append(prereq)
+    return found
 
-    def __init__(self, index: RubricIndex, results: Mapping[str, CriterionResult]) -> None:
-        self.index = index
-        self.results = results
-        self.met = {cid for cid, r in results.items() if r.met}
-        self.answered_met = {
-            cid for cid, r in results.items() if r.answer_status is CriterionStatus.MET
-        }
-        self.chosen: dict[str, str | None] = {}
-        self.rank = {facts.id: i for i, facts in enumerate(index.evaluation_order)}
 
-    def bundle(self, cid: str) -> list[str]:
-        """The criterion and its unmet prerequisites (transitively), prerequisites first."""
-        found = {cid}
-        stack = [cid]
-        while stack:
-            for p in self.index.criteria[stack.pop()].prerequisites:
-                if p not in self.met and p not in found:
-                    found.add(p)
-                    stack.append(p)
-        return sorted(found, key=self.rank.__getitem__)
-
-    def gain(self, bundle: Iterable[str]) -> set[str]:
-        """Criteria newly met once the bundle is: itself, plus answers it unblocks."""
-        new = set(bundle)
-        stack = list(new)
-        while stack:
-            for dep in self.index.criteria[stack.pop()].dependents:
-                if dep in self.met or dep in new or dep not in self.answered_met:
-                    continue
-                if all(p in self.met or p in new for p in self.index.criteria[dep].prerequisites):
-                    new.add(dep)
-                    stack.append(dep)
-        return new
-
-    def work(self, bundle: Iterable[str]) -> list[str]:
-        """The members of a bundle that need work (not those whose answer already meets them)."""
-        return [cid for cid in bundle if cid not in self.answered_met]
-
-    def take(self, cid: str) -> None:
-        """Add the criterion, with its prerequisites, to the plan."""
-        bundle = self.bundle(cid)
-        for member in self.work(bundle):
-            self.chosen.setdefault(member, None if member == cid else cid)
-        self.met |= self.gain(bundle)
-
-    def best_candidate(self, still_needed: int) -> str:
-        """The next criterion to take: the most criteria met per piece of work, then priority."""
-        ranked = []
-        for cid, result in self.results.items():
-            if cid in self.met or cid in self.chosen or cid in self.answered_met:
-                continue
-            bundle = self.bundle(cid)
-            work, gain = len(self.work(bundle)), len(self.gain(bundle))
-            # Criteria met beyond what is still needed are worth nothing to this gap.
-            saving = min(gain, still_needed) - work
-            ranked.append((-saving, work, *_priority(self.index, result)[1:], cid))
-        return str(min(ranked)[-1])
-
-    def items(self) -> Iterable[GapItem]:
-        """The chosen criteria as gap items, in the order they were chosen."""
-        for cid, needed_for in self.chosen.items():
-            facts = self.index.criteria[cid]
-            result = self.results[cid]
-            yield GapItem(
-                criterion_id=cid,
-                area_id=facts.area_id,
-                status=result.status,
-                next_step=facts.criterion.next_steps[0],
-                core=facts.core,
-                missing=result.missing,
-                needed_for=needed_for,
-            )
+def _met_after(
+    index: RubricIndex, results: Mapping[str, CriterionResult], chosen: frozenset[str]
+) -> set[str]:
+    """The criteria met once the chosen ones are, as scoring would count them."""
+    met: set[str] = set()
+    for facts in index.evaluation_order:
+        answered = results[facts.id].answer_status is CriterionStatus.MET
+        if (answered or facts.id in chosen) and all(p in met for p in facts.prerequisites):
+            met.add(facts.id)
+    return met

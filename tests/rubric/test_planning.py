@@ -10,8 +10,10 @@ import pytest
 
 from rubric.loader import load_bundled_rubric
 from rubric.planning import area_nudges, gap_to_next_level
+from rubric.schema import Rubric
 from rubric.scoring import score
 from tests.rubric.samples import SAMPLE, AnswerSpec, answers_for, sample_rubric
+from tests.rubric.test_properties import criterion_of, rubric_of
 
 RUBRIC = sample_rubric()
 
@@ -73,6 +75,60 @@ def _gap(spec: dict[str, AnswerSpec], text: str = SAMPLE) -> tuple[object, ...]:
 )
 def test_gap_to_next_level(answers: dict[str, AnswerSpec], expected: tuple[object, ...]) -> None:
     assert _gap(answers) == expected
+
+
+# Small rubrics for the smallest gap. Every criterion has two items, i0 and i1, both needed;
+# effort S unless given.
+C = criterion_of
+FREEING_CASES = {
+    "freeing an answer beats one criterion at a time": (
+        rubric_of(
+            [61],
+            C("AA1"),
+            C("BB1"),
+            C("CC1", prerequisites=("BB1",)),
+            C("CC2", prerequisites=("AA1", "CC1")),
+            C("CC3"),
+        ),
+        {"CC2": ["i0", "i1"], "CC3": ["i0"]},
+        ([("AA1", None), ("BB1", None), ("CC1", None)], ("CC2",), "meet 3 criteria to reach L61"),
+    ),
+    "a prerequisite comes just before the partly met criterion it unlocks": (
+        rubric_of([100], C("AA1", effort="L"), C("AA2", prerequisites=("AA1",)), C("BB1")),
+        {"AA2": ["i0"], "BB1": ["i0", "i1"]},
+        ([("AA1", "AA2"), ("AA2", None)], (), "meet 2 criteria to reach L100"),
+    ),
+    "of two equally small plans, the one with a partly met criterion": (
+        rubric_of(
+            [40],
+            C("AA1"),
+            C("AA2", prerequisites=("AA1",)),
+            C("BB1", effort="L"),
+            C("BB2", prerequisites=("BB1",)),
+            C("CC1"),
+        ),
+        {"AA2": ["i0", "i1"], "BB1": ["i0"], "BB2": ["i0", "i1"]},
+        ([("BB1", None)], ("BB2",), "meet 1 criterion to reach L40"),
+    ),
+    "a core criterion already answered brings its prerequisite": (
+        rubric_of(
+            [50], C("AA1", effort="L"), C("AA2", core=True, prerequisites=("AA1",)), C("BB1")
+        ),
+        {"AA2": ["i0", "i1"], "BB1": ["i0", "i1"]},
+        ([("AA1", "AA2")], ("AA2",), "meet 1 criterion to reach L50"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("rubric", "answers", "expected"), FREEING_CASES.values(), ids=FREEING_CASES.keys()
+)
+def test_the_smallest_gap_counts_the_answers_it_frees(
+    rubric: Rubric, answers: dict[str, AnswerSpec], expected: tuple[object, ...]
+) -> None:
+    gap = gap_to_next_level(rubric, score(rubric, answers_for(rubric, answers)))
+    items = [(item.criterion_id, item.needed_for) for item in gap.items]
+    assert (items, gap.unblocked, gap.message) == expected
 
 
 def test_a_core_criterion_brings_its_prerequisite_along_listed_before_it() -> None:
