@@ -42,6 +42,7 @@ __all__ = [
     "Assignment",
     "City",
     "CityRole",
+    "DigestSnapshot",
     "InterviewProgress",
     "Milestone",
     "MilestoneStatus",
@@ -50,6 +51,7 @@ __all__ = [
     "Person",
     "Plan",
     "ProcessedEvent",
+    "ReportFile",
     "Role",
     "Workspace",
 ]
@@ -348,3 +350,40 @@ class ProcessedEvent(SQLModel, table=True):
     id: int | None = _pk()
     event_id: str = Field(max_length=100)
     received_at: datetime = _at(index=True)
+
+
+class DigestSnapshot(SQLModel, table=True):
+    """What one weekly digest told a city's coordinators, so the next one can say what changed."""
+
+    __tablename__ = "digest_snapshot"
+    __table_args__ = (
+        UniqueConstraint("city_id", "period_key"),
+        CheckConstraint("milestones_done >= 0 AND milestones_total >= 0", name="milestones"),
+    )
+
+    id: int | None = _pk()
+    city_id: int = _fk("city.id", ondelete="CASCADE")
+    period_key: str = Field(max_length=40)
+    """The digest's week in the city's calendar, e.g. `2027-W09` (its ledger period key)."""
+    sent_at: datetime = _at()
+    level_now: str | None = Field(default=None, max_length=40)
+    """Id of the level reached with the done milestones' criteria met; None for no level."""
+    level_all_done: str | None = Field(default=None, max_length=40)
+    """Id of the level reached once every milestone is done; None for no level."""
+    milestones_done: int = 0
+    milestones_total: int = 0
+
+
+class ReportFile(SQLModel, table=True):
+    """A report file the bot uploaded to Slack (e.g. a round's result chart), to show it again."""
+
+    __tablename__ = "report_file"
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=40)
+    """What the file is, e.g. `result_chart`."""
+    slack_file_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    """Where it was shared; None for a file kept private to the bot."""
+    uploaded_at: datetime = _at()

@@ -13,7 +13,9 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from storage.engine import make_engine
+from storage.migrate import head_revision
 
+HEAD = head_revision()
 MODEL_TABLES = {table.name for table in SQLModel.metadata.sorted_tables}
 
 pytestmark = pytest.mark.slow  # each case starts the command line in a new process
@@ -47,16 +49,16 @@ def test_upgrade_creates_the_schema_and_downgrade_base_removes_it(
     assert _tables(empty_db_url) == set()
     upgraded = citycheck("db", "upgrade", database_url=empty_db_url, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "upgraded from no schema (empty) to 0001 (head)" in upgraded.stdout
+    assert f"upgraded from no schema (empty) to {HEAD} (head)" in upgraded.stdout
     assert _tables(empty_db_url) >= MODEL_TABLES
 
     current = citycheck("db", "current", database_url=empty_db_url, cwd=tmp_path)
     assert current.returncode == 0, current.stderr
-    assert current.stdout.strip().endswith(": 0001 (head)")
+    assert current.stdout.strip().endswith(f": {HEAD} (head)")
 
     removed = citycheck("db", "downgrade", "base", database_url=empty_db_url, cwd=tmp_path)
     assert removed.returncode == 0, removed.stderr
-    assert "downgraded from 0001 (head) to no schema (empty)" in removed.stdout
+    assert f"downgraded from {HEAD} (head) to no schema (empty)" in removed.stdout
     assert _tables(empty_db_url) == set()
 
 
