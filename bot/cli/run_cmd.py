@@ -61,11 +61,16 @@ def _prepare(settings: Any) -> Any:
 def _background_services(no_scheduler: bool) -> list[Any]:
     """Factories of services run beside the listeners (`bot.slack.server.ServiceFactory`).
 
-    The reminder scheduler belongs here, left out with --no-scheduler: each factory gets the
-    serving process's Deps and returns an object with `start()` and `stop()`, started once the
-    app is built and stopped at shutdown. None exists yet, so the flag has nothing to turn off.
+    The scheduler (reminders, digests, follow-ups), left out with --no-scheduler: the factory
+    gets the serving process's Deps and returns an object with `start()` and `stop()`, started
+    once the app is built and stopped at shutdown. Each worker process runs one; the ledger
+    keeps their sends single.
     """
-    return []
+    if no_scheduler:
+        return []
+    from bot.slack.outbox import scheduler_service
+
+    return [scheduler_service]
 
 
 def run(
