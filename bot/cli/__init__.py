@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import db_cmd, demo_cmd, rubric_cmd, run_cmd
+from bot.cli import bench_cmd, db_cmd, demo_cmd, report_cmd, rubric_cmd, run_cmd, scheduler_cmd
 
 app = typer.Typer(
     name="citycheck",
@@ -21,6 +21,9 @@ rubric_cmd.register(app)
 demo_cmd.register(app)
 db_cmd.register(app)
 run_cmd.register(app)
+bench_cmd.register(app)
+report_cmd.register(app)
+scheduler_cmd.register(app)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from bot.sandbox import checks
-from bot.sandbox.methods import METHODS, Violation, encode
+from bot.sandbox.methods import METHODS, Violation, encode, slack_file_problems
 from bot.sandbox.methods import upload as store_upload
 from bot.sandbox.store import TEAM_ID, Json, SlackError, Store, with_ids
 
@@ -77,6 +77,8 @@ class SandboxCore:
         """Answer one Web API call: check it, log it, apply a fault, or run the method."""
         call = self._log_call(method, args)
         problems, error = self._contract_problems(method, args, token)
+        if not problems:
+            problems, error = slack_file_problems(self.store, args), "invalid_blocks"
         if problems:
             return self._violation(call, error, problems)
         fault = self._take_fault(method)

@@ -225,10 +225,61 @@ class Workspace:
         action = payloads.action_of(control, self.clock())
         return self._dispatch(user_id, surface, control, action)
 
-    def tick(self, user_id: str, labels: list[str], *, wait: float = 5.0) -> Response | None:
-        """Tick exactly these options of a checkbox group; the bot's answer if it was dispatched."""
+    def click_in(self, user_id: str, message: Json, label: str) -> Response:
+        """Click the button labelled `label` in a given message (an older one, as it is now)."""
+        current = self._current(user_id, message)
+        control = find_button(current.get("blocks") or [], label)
+        if control is None:
+            raise LookupError(f"message {message['ts']} has no button {label!r}")
+        action = payloads.action_of(control, self.clock())
+        return self._dispatch(user_id, {"message": current}, control, action)
+
+    def click_home(self, user_id: str, label: str, *, wait: float = 5.0) -> Response:
+        """Click the button labelled `label` on the person's Home tab (not in a message)."""
+
+        def locate() -> tuple[Json, Control] | None:
+            home = self.sandbox.home_view(user_id=user_id)
+            found = find_button(home["blocks"], label) if home else None
+            return ({"view": home}, found) if home and found else None
+
+        surface, control = self.wait_for(locate, wait, f"a button {label!r} on the Home tab")
+        return self._dispatch(user_id, surface, control, payloads.action_of(control, self.clock()))
+
+    def click_forged(
+        self, user_id: str, action_id: str, value: str, *, label: str = "Save"
+    ) -> Response:
+        """Send a click on a button the bot never showed this person (a forged or replayed one):
+        the payload is signed and well formed, its message holds just that button."""
+        element = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label},
+            "value": value,
+        }
+        block = {"type": "actions", "block_id": "forged", "elements": [element]}
+        dm = self.dm(user_id)
+        message = {"type": "message", "ts": f"{self.clock():.6f}", "channel": dm, "text": label,
+                   "user": self.identity["bot_user_id"], "blocks": [block]}  # fmt: skip
+        control = Control(block, element)
+        return self._dispatch(user_id, {"message": message}, control, payloads.action_of(
+            control, self.clock()))  # fmt: skip
+
+    def tick(
+        self,
+        user_id: str,
+        labels: list[str],
+        *,
+        wait: float = 5.0,
+        in_message: Json | None = None,
+    ) -> Response | None:
+        """Tick exactly these options of a checkbox group (in `in_message` when given, else the
+        newest surface that has them); the bot's answer if it was dispatched."""
 
         def locate() -> tuple[Json, tuple[Control, list[Json]]] | None:
+            if in_message is not None:
+                current = self._current(user_id, in_message)
+                found = find_options(current.get("blocks") or [], labels)
+                return ({"message": current}, found) if found else None
             return self._locate(user_id, lambda b: find_options(b, labels))
 
         surface, (control, options) = self.wait_for(locate, wait, f"checkboxes {labels!r}")
@@ -239,8 +290,17 @@ class Workspace:
         action = payloads.action_of(control, self.clock(), selected_options=options)
         return self._dispatch(user_id, surface, control, action)
 
-    def submit_modal(self, user_id: str, values: dict[str, Any] | None = None) -> Submission:
-        """Fill inputs by label, then submit the open modal (required inputs are checked first)."""
+    def submit_modal(
+        self,
+        user_id: str,
+        values: dict[str, Any] | None = None,
+        *,
+        private_metadata: str | None = None,
+    ) -> Submission:
+        """Fill inputs by label, then submit the open modal (required inputs are checked first).
+
+        `private_metadata` replaces the view's own in the payload, as a forged request would.
+        """
         view = self.sandbox.open_modal(user_id=user_id)
         if view is None:
             raise LookupError(f"{user_id} has no modal open")
@@ -259,7 +319,9 @@ class Workspace:
             user=self.sandbox.user(user_id=user_id),
             app_id=self.identity["app_id"],
             trigger_id=self.sandbox.issue_trigger(user_id=user_id),
-            view=view,
+            view=view
+            if private_metadata is None
+            else {**view, "private_metadata": private_metadata},
             state=state,
         )
         response = self.send_payload(payload)
@@ -342,6 +404,13 @@ class Workspace:
             if found:
                 return {"view": home}, found
         return None
+
+    def _current(self, user_id: str, message: Json) -> Json:
+        """A message of the person's DM as it is now (the bot may have updated it)."""
+        for found in self.messages(user_id):
+            if found["ts"] == message["ts"]:
+                return found
+        raise LookupError(f"{user_id} has no message {message['ts']} from the bot")
 
     def _surface_key(self, surface: Json) -> tuple[str, str]:
         if "view" in surface:

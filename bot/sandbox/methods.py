@@ -176,6 +176,32 @@ def conversations_info(store: Store, args: Json, base_url: str) -> Json:
     return {"channel": {k: v for k, v in channel.items() if k != "members"}}
 
 
+@method("conversations.history")
+def conversations_history(store: Store, args: Json, base_url: str) -> Json:
+    _required(args, "channel")
+    channel = _bot_channel(store, args["channel"])
+    oldest = float(args.get("oldest") or 0)
+    latest = float(args.get("latest") or "inf")
+    limit = min(max(int(args.get("limit") or 100), 1), 999)
+    start = int(args.get("cursor") or 0)
+    with store.lock:
+        live = [
+            _public(m)
+            for m in store.messages.get(channel["id"], [])
+            if not m.get("deleted") and oldest < float(m["ts"]) < latest
+        ]
+    live.reverse()  # newest first, as Slack answers
+    if not _flag(args.get("include_all_metadata")):
+        live = [{k: v for k, v in m.items() if k != "metadata"} for m in live]
+    page, after = live[start : start + limit], start + limit
+    more = after < len(live)
+    return {
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(after) if more else ""},
+    }
+
+
 @method("users.info")
 def users_info(store: Store, args: Json, base_url: str) -> Json:
     _required(args, "user")
@@ -270,6 +296,8 @@ def files_get_upload_url(store: Store, args: Json, base_url: str) -> Json:
             "id": file_id,
             "name": args["filename"],
             "title": args["filename"],
+            "filetype": str(args["filename"]).rpartition(".")[2].lower(),
+            "alt_txt": args.get("alt_txt") or None,
             "length": int(args["length"]),
             "content": None,
         }
@@ -304,6 +332,39 @@ def files_complete_upload(store: Store, args: Json, base_url: str) -> Json:
             message["thread_ts"] = args["thread_ts"]
         store.add_message(channel["id"], message)
     return {"files": done}
+
+
+IMAGE_FILETYPES = frozenset({"png", "jpg", "jpeg", "gif"})
+
+
+def slack_file_problems(store: Store, args: Json) -> list[str]:
+    """Image blocks whose `slack_file` names no uploaded image of this workspace."""
+    view = checks.decode_json(args.get("view"))
+    blocks = checks.decode_json(args.get("blocks"))
+    found = list(blocks) if isinstance(blocks, list) else []
+    if isinstance(view, dict) and isinstance(view.get("blocks"), list):
+        found += view["blocks"]
+    problems = []
+    for image in _images(found):
+        file_id = (image.get("slack_file") or {}).get("id")
+        if not file_id:
+            continue
+        record = store.files.get(file_id)
+        if record is None or record["content"] is None:
+            problems.append(f"image slack_file {file_id}: no such uploaded file")
+        elif record["filetype"] not in IMAGE_FILETYPES:
+            problems.append(f"image slack_file {file_id}: {record['name']} is not an image")
+    return problems
+
+
+def _images(blocks: list[Any]) -> list[Json]:
+    images = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        parts = [block, block.get("accessory"), *(block.get("elements") or [])]
+        images += [p for p in parts if isinstance(p, dict) and p.get("type") == "image"]
+    return images
 
 
 def upload(store: Store, file_id: str, data: bytes) -> str:

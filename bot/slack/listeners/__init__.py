@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import commands, events
+from bot.slack.listeners import commands, coordinator, events, milestones, plan
+from bot.slack.listeners.actions import interview as interview_actions
 
 
 def register_listeners(app: App) -> None:
     """Attach every listener of the app."""
     commands.register(app)
     events.register(app)
+    coordinator.register(app)
+    interview_actions.register(app)
+    plan.register(app)
+    milestones.register(app)

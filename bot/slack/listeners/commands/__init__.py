@@ -14,7 +14,11 @@ from bot.deps import Deps
 from bot.slack import ids
 from bot.slack.builders.help import build_help_message
 from bot.slack.deferred import defer
+from bot.slack.listeners.commands import assign_cmd, plan_cmd, setup_cmd, status_cmd
+from bot.slack.listeners.commands import cohort as cohort_cmd
+from bot.slack.listeners.commands import export as export_cmd
 from bot.slack.listeners.commands import help as help_cmd
+from bot.slack.listeners.commands import resume as resume_cmd
 from bot.slack.listeners.commands.router import CommandRequest, Router
 from bot.slack.listeners.registry import on_command
 from bot.slack.people import user_translator
@@ -24,6 +28,13 @@ def build_router() -> Router:
     """Every `/citycheck` subcommand, in the order the help lists them."""
     router = Router()
     help_cmd.register(router)
+    resume_cmd.register(router)
+    setup_cmd.register(router)
+    assign_cmd.register(router)
+    status_cmd.register(router)
+    plan_cmd.register(router)
+    export_cmd.register(router)
+    cohort_cmd.register(router)
     return router
 
 

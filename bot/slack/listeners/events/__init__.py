@@ -7,27 +7,26 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.deps import Deps
 from bot.slack import ids
 from bot.slack.deferred import defer
-from bot.slack.listeners.events.direct_message import answer_direct_message
+from bot.slack.listeners.events.direct_message import handle_direct_message
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.listeners.registry import on_event
 
 
 def handle_home_opened(
-    ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
 ) -> None:
     """Ack, then publish the Home tab."""
     ack()
-    defer(context, body, publish_home, event=event, client=client)
-
-
-def handle_direct_message(
-    ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    """Ack, then answer what the person typed."""
-    ack()
-    defer(context, body, answer_direct_message, event=event, client=client)
+    team_id = context.team_id or body.get("team_id")
+    defer(context, body, publish_home, event=event, client=client, deps=deps, team_id=team_id)
 
 
 def register(app: App) -> None:

@@ -1,0 +1,1 @@
+"""Button, checkbox and modal listeners; each module registers its own with `register(app)`."""

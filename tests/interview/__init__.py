@@ -1,0 +1,1 @@
+"""Tests of the pure interview: engine table, parser, pause times."""
