@@ -21,7 +21,7 @@ test: $(STAMP)  ## lint, type-check, then the whole test suite (SQLite and, wher
 lint: $(STAMP)
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP)  ## speed and scale against bare Bolt (about 5-7 min): bench/results/latest.json and a table
 	@$(BIN)/citycheck bench
 
 clean:

@@ -1,0 +1,1 @@
+"""Benchmarks: the real app over HTTP against the sandbox Slack, measured against bare Bolt."""

@@ -1,0 +1,103 @@
+"""Scenario 1: acknowledgement latency of citycheck's answer click against a bare Bolt app.
+
+Both apps run at once on the same server settings, against the sandbox Slack process; at each
+concurrency the bare app is measured, then citycheck (warm-up first, then the measured
+requests), and citycheck's work after the acks is left to finish before the next level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.bench.drive import send, target_for, wait_settled
+from bot.bench.interactions import answer_click, bare_click_requests
+from bot.bench.processes import bare_bolt_process, citycheck_process
+from bot.bench.results import MEASURED, PLACEHOLDER, Line, ScenarioResult, judged
+from bot.bench.runner import BenchContext
+
+TARGET_RATIO = 1.3
+"""citycheck's p99 may be at most this many times bare Bolt's, at every concurrency."""
+
+
+def run(ctx: BenchContext) -> ScenarioResult:
+    """Measure both apps at every concurrency of the run's sizes."""
+    sizes, interaction = ctx.sizes, answer_click()
+    sandbox = ctx.sandbox()
+    levels: list[dict[str, Any]] = []
+    settings = {"workers": ctx.workers, "threads": ctx.threads}
+    with (
+        bare_bolt_process(sandbox.api_url, log=ctx.log("ack-bare"), **settings) as bare,
+        citycheck_process(
+            sandbox.api_url, ctx.sqlite_url("ack"), log=ctx.log("ack-citycheck"), **settings
+        ) as bot,
+    ):
+        total = sizes.warmup_requests + sizes.ack_requests
+        for concurrency in sizes.concurrencies:
+            ctx.progress(f"    c={concurrency}: bare Bolt")
+            base, _ = send(
+                bare,
+                bare_click_requests(total),
+                concurrency=concurrency,
+                warmup=sizes.warmup_requests,
+                client_processes=ctx.client_processes,
+            )
+            ctx.progress(f"    c={concurrency}: citycheck, {interaction.label}")
+            sandbox.reset()
+            requests = interaction.prepare(target_for(sandbox, bot, ctx.sqlite_url("ack")), total)
+            measured, _ = send(
+                bot,
+                requests,
+                concurrency=concurrency,
+                warmup=sizes.warmup_requests,
+                client_processes=ctx.client_processes,
+            )
+            settled = wait_settled(sandbox, interaction, total)
+            levels.append(
+                {
+                    "concurrency": concurrency,
+                    "bare": base.summary(),
+                    "citycheck": measured.summary(),
+                    "citycheck_settled": settled.done,
+                    "citycheck_settle_failures": settled.failed,
+                    "p50_ratio": _ratio(measured.summary()["p50_ms"], base.summary()["p50_ms"]),
+                    "p99_ratio": _ratio(measured.summary()["p99_ms"], base.summary()["p99_ms"]),
+                }
+            )
+    return _result(levels, interaction.label, interaction.placeholder)
+
+
+def _ratio(value: float, base: float) -> float | None:
+    return round(value / base, 2) if base > 0 else None
+
+
+def _result(levels: list[dict[str, Any]], label: str, placeholder: bool) -> ScenarioResult:
+    lines = []
+    for level in levels:
+        c, bare, city = level["concurrency"], level["bare"], level["citycheck"]
+        ratio = level["p99_ratio"]
+        lines += [
+            Line(f"c={c} p50 bare / citycheck", f"{bare['p50_ms']} / {city['p50_ms']} ms"),
+            Line(
+                f"c={c} p99 bare / citycheck",
+                f"{bare['p99_ms']} / {city['p99_ms']} ms ({ratio}x)",
+                f"<= {TARGET_RATIO}x bare",
+                judged(ratio is not None and ratio <= TARGET_RATIO, provisional=placeholder),
+            ),
+            Line(
+                f"c={c} throughput bare / citycheck",
+                f"{bare['throughput_rps']:,.0f} / {city['throughput_rps']:,.0f} req/s",
+            ),
+        ]
+        errors = (bare["requests"] - bare["ok"]) + (city["requests"] - city["ok"])
+        if errors or bare["failures"] or city["failures"]:
+            lines.append(Line(f"c={c} errors", f"{errors} non-200, see figures"))
+    note = f"citycheck was sent {label}." if placeholder else ""
+    return ScenarioResult(
+        1,
+        "ack",
+        "Acknowledgement latency",
+        PLACEHOLDER if placeholder else MEASURED,
+        note=note,
+        figures={"interaction": label, "placeholder": placeholder, "levels": levels},
+        lines=lines,
+    )

@@ -1,0 +1,116 @@
+"""Scenario 2: complete answers per second, on SQLite and on PostgreSQL.
+
+A complete answer is a click acknowledged, the answer stored and the question message updated
+in the sandbox: throughput counts the interactions whose settling call (`settles_on`) reached
+the sandbox, from the release of the clients to the last such call.
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from bot.bench.drive import send, target_for, wait_settled
+from bot.bench.interactions import Interaction, answer_click
+from bot.bench.processes import citycheck_process
+from bot.bench.results import MEASURED, PLACEHOLDER, Line, ScenarioResult, judged
+from bot.bench.runner import BenchContext
+
+TARGET_SQLITE = 300
+"""Complete answers per second on SQLite at 16 clients."""
+
+
+def _databases(ctx: BenchContext) -> list[tuple[str, AbstractContextManager[str]]]:
+    found: list[tuple[str, AbstractContextManager[str]]] = [
+        ("sqlite", nullcontext(ctx.sqlite_url("answers")))
+    ]
+    if ctx.sizes.postgres and shutil.which("initdb"):
+        from storage.pgtemp import temporary_postgres
+
+        found.append(("postgresql", temporary_postgres(fast=False)))
+    return found
+
+
+def run(ctx: BenchContext) -> ScenarioResult:
+    """Measure complete interactions per second on each database."""
+    from storage import migrate
+
+    interaction = answer_click()
+    runs: dict[str, dict[str, Any]] = {}
+    for name, database in _databases(ctx):
+        with database as url:
+            migrate.upgrade(url)  # `citycheck run` leaves a PostgreSQL schema to `db upgrade`
+            runs[name] = _measure(ctx, interaction, name, url)
+    return _result(runs, ctx.sizes.answer_concurrency, interaction.label, interaction.placeholder)
+
+
+def _measure(ctx: BenchContext, interaction: Interaction, name: str, url: str) -> dict[str, Any]:
+    """Warm up, then send the measured requests and wait until every one has settled."""
+    sizes, sandbox = ctx.sizes, ctx.sandbox()
+    with citycheck_process(
+        sandbox.api_url, url, workers=ctx.workers, threads=ctx.threads,
+        log=ctx.log(f"answers-{name}"),
+    ) as bot:  # fmt: skip
+        ctx.progress(f"    {name}: {interaction.label}")
+        sandbox.reset()
+        total = sizes.warmup_requests + sizes.answer_requests
+        requests = interaction.prepare(target_for(sandbox, bot, url), total)
+        warm = requests[: sizes.warmup_requests]
+        if warm:
+            send(bot, warm, concurrency=sizes.answer_concurrency, warmup=0,
+                 client_processes=ctx.client_processes)  # fmt: skip
+            wait_settled(sandbox, interaction, len(warm))
+        measured, _ = send(
+            bot,
+            requests[sizes.warmup_requests :],
+            concurrency=sizes.answer_concurrency,
+            warmup=0,
+            client_processes=ctx.client_processes,
+        )
+        settled = wait_settled(
+            sandbox, interaction, sizes.answer_requests, since=measured.started_at
+        )
+    elapsed = settled.last_at - measured.started_at
+    return {
+        "acks": measured.summary(),
+        "complete": settled.done,
+        "failed": settled.failed,
+        "seconds": round(elapsed, 3),
+        "complete_per_s": round(settled.done / elapsed, 1) if elapsed > 0 else 0.0,
+    }
+
+
+def _result(
+    runs: dict[str, dict[str, Any]], concurrency: int, label: str, placeholder: bool
+) -> ScenarioResult:
+    lines = []
+    for name, run in runs.items():
+        shown = (
+            f"{run['complete_per_s']:,.0f}/s ({run['complete']} complete, {run['failed']} failed)"
+        )
+        if name == "sqlite":
+            lines.append(
+                Line(
+                    f"{name}, c={concurrency}",
+                    shown,
+                    f">= {TARGET_SQLITE}/s at c=16",
+                    judged(
+                        run["complete_per_s"] >= TARGET_SQLITE and run["failed"] == 0,
+                        provisional=placeholder or concurrency != 16,
+                    ),
+                )
+            )
+        else:
+            lines.append(Line(f"{name}, c={concurrency}", shown, "reported"))
+    if "postgresql" not in runs:
+        lines.append(Line("postgresql", "not run (no initdb, or --quick)"))
+    return ScenarioResult(
+        2,
+        "answers",
+        "Complete answers per second",
+        PLACEHOLDER if placeholder else MEASURED,
+        note=f"citycheck was sent {label}." if placeholder else "",
+        figures={"interaction": label, "placeholder": placeholder, "runs": runs},
+        lines=lines,
+    )
