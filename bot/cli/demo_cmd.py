@@ -1,13 +1,12 @@
-"""`citycheck demo`: score the bundled example answers and print the reports."""
+"""`citycheck demo`: the assessment on this machine, at the keyboard or played by a script."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "answers"
 
 
 def register(app: typer.Typer) -> None:
@@ -16,31 +15,89 @@ def register(app: typer.Typer) -> None:
 
 
 def demo_command(
-    answers: Annotated[
-        list[Path] | None,
+    script: Annotated[
+        Path | None,
         typer.Option(
-            "--answers",
+            "--script",
             exists=True,
-            metavar="FILE",
             dir_okay=False,
-            help="Score this answers file instead of the examples (repeat for several).",
+            metavar="FILE",
+            help="Play this scripted team instead of waiting for a person "
+            "(see examples/demo-script.yaml).",
             show_default=False,
         ),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="With a script: print only the final report.")
+    ] = False,
+    answers_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers-out",
+            dir_okay=False,
+            metavar="FILE",
+            help="Write the final answers here, in the format `citycheck score` reads.",
+            show_default=False,
+        ),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            help="An empty database to use (default: a new SQLite file in a temp folder).",
+            show_default=False,
+        ),
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the temp folder (database, bot log) afterwards.")
+    ] = False,
 ) -> None:
-    """Score example cities' answers against the bundled rubric and print their reports."""
-    from bot.cli.rubric_cmd import load_or_exit, score_file_or_exit
-    from bot.reports.text import render_score_report, render_summary
+    """Take the assessment on this machine: the sandbox Slack, the real bot and SQLite.
 
-    files = answers or sorted(EXAMPLES.glob("*.yaml"))
-    if not files:
-        typer.echo(f"no example answers in {EXAMPLES}: pass --answers FILE", err=True)
-        raise typer.Exit(1)
-    rubric = load_or_exit(None)
-    scored = [(path, *score_file_or_exit(rubric, path)) for path in files]
-    if len(scored) > 1:
-        typer.echo(f"{len(scored)} answer files scored against {rubric.id} {rubric.version}\n")
-        typer.echo(render_summary([(path.name, score) for path, score, _ in scored]))
-    for path, score, gap in scored:
-        typer.echo("─" * 88)
-        typer.echo(render_score_report(rubric, score, gap, title=path.name))
+    At a terminal you answer as a city staff member (and can switch to the coordinator);
+    otherwise, or with --script, a scripted team plays it and the final report is printed.
+    Needs no network and no Slack account. To score an answers file, use `citycheck score`.
+    """
+    from bot.demo.run import DemoOptions, play_script, take_assessment
+    from bot.demo.stage import OutputClosed, echo_to
+
+    if database is not None:
+        _check_database(database)
+    options = DemoOptions(script, quiet, answers_out, database, keep)
+    say, warn = echo_to(sys.stdout), echo_to(sys.stderr)
+    at_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    try:
+        if script is None and at_terminal and not quiet:
+            code = take_assessment(options, input, say, warn)
+        else:
+            if script is None and not quiet:
+                say(NOT_A_TERMINAL)
+            code = play_script(options, say, warn)
+    except OutputClosed:
+        code = 0
+    except KeyboardInterrupt:  # Ctrl-C while starting or playing: everything was stopped
+        warn("citycheck demo: stopped")
+        code = 130
+    raise typer.Exit(code)
+
+
+NOT_A_TERMINAL = (
+    "Not at a terminal (input or output is redirected): playing the bundled script instead.\n"
+)
+
+
+def _check_database(url: str) -> None:
+    """Refuse a URL the bot's own process could not open (malformed, or SQLite in memory)."""
+    from storage.engine import DatabaseUrlError, is_memory_sqlite, parse_database_url
+
+    try:
+        parsed = parse_database_url(url)
+    except DatabaseUrlError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--database") from None
+    if is_memory_sqlite(parsed):
+        raise typer.BadParameter(
+            "the bot runs in its own process and cannot share an in-memory database: give a "
+            "SQLite file (sqlite:///demo.db) or PostgreSQL",
+            param_hint="--database",
+        )

@@ -1,4 +1,4 @@
-"""`citycheck rubric check|show`, `citycheck score` and `citycheck demo`, run as a user would."""
+"""`citycheck rubric check|show` and `citycheck score`, run as a user would."""
 
 from __future__ import annotations
 
@@ -160,28 +160,20 @@ def test_score_with_a_broken_rubric_lists_its_problems(tmp_path: Path) -> None:
     assert f"{broken}:2 version: YAML reads `1.0` as a number" in result.stderr
 
 
-def test_demo_scores_every_example() -> None:
-    result = run("demo")
+@pytest.mark.parametrize(
+    ("name", "level"),
+    [
+        ("gold.yaml", "gold"),
+        ("held-back-by-core.yaml", None),
+        ("no-level.yaml", None),
+        ("platinum.yaml", "platinum"),
+        ("silver.yaml", "silver"),
+    ],
+)
+def test_every_example_answers_file_scores_at_its_level(name: str, level: str | None) -> None:
+    result = run("score", EXAMPLES / name, "--format", "json")
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "5 answer files scored against city-data-practices 2022.1" in out
-    for name, level in [
-        ("gold.yaml", "Gold"),
-        ("held-back-by-core.yaml", "none"),
-        ("no-level.yaml", "none"),
-        ("platinum.yaml", "Platinum"),
-        ("silver.yaml", "Silver"),
-    ]:
-        row = next(line for line in out.splitlines() if line.strip().startswith(name))
-        assert row.split()[1] == level
-    assert "Already at Platinum, the top level" in out
-
-
-def test_demo_with_one_answers_file() -> None:
-    result = run("demo", "--answers", EXAMPLES / "silver.yaml")
-    assert result.exit_code == 0
-    assert "Level: Silver" in result.stdout
-    assert "scored against" not in result.stdout
+    assert json.loads(result.stdout)["level"] == level
 
 
 def test_python_dash_m_bot_runs_the_same_command_line() -> None:
