@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.citycheck-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed and scale against bare Bolt (about 5-7 min): bench/results/latest.json and a table
 	@$(BIN)/citycheck bench
+
+i18n: $(STAMP)  ## re-extract the bot's messages into bot/locale and merge them into the es and pt catalogs
+	@$(BIN)/pybabel -q extract -F babel.cfg -k N_ -c TRANSLATORS: --add-location=file \
+		--project=citycheck --version=0.1 --copyright-holder="citycheck contributors" -o bot/locale/citycheck.pot .
+	@$(BIN)/pybabel -q update -i bot/locale/citycheck.pot -d bot/locale -D citycheck --ignore-obsolete
+	@echo "bot/locale: catalogs updated; translate the empty and fuzzy entries of each citycheck.po"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gettext
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -26,6 +27,13 @@ SUPPORTED = ("en", "es", "pt")
 DEFAULT_LANG = "en"
 DOMAIN = "citycheck"
 LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português"}
+"""Each language by its own name, as a language menu shows it."""
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (`pybabel extract -k N_`); it is translated where shown."""
+    return message
 
 
 def normalize_lang(value: str | None) -> str:
@@ -37,6 +45,11 @@ def normalize_lang(value: str | None) -> str:
 
 
 @functools.cache
+def language_of(chosen: str | None, locale: str | None, fallback: str | None = None) -> str:
+    """The language to use: the one a person chose, else their Slack locale, else `fallback`."""
+    return normalize_lang(chosen or locale or fallback)
+
+
 def _translations(lang: str) -> gettext.NullTranslations:
     po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if lang == DEFAULT_LANG or not po.is_file():
@@ -80,6 +93,10 @@ class Translator:
         """A time of day in this language's format."""
         return format_time(value, format=fmt, tzinfo=value.tzinfo, locale=self.locale)
 
+    def language_name(self, code: str) -> str:
+        """A language's name in this language: "Spanish", "español", "espanhol"."""
+        return Locale.parse(normalize_lang(code)).get_display_name(self.locale) or code
+
     def number(self, value: float | int) -> str:
         """A number with this language's separators."""
         return format_decimal(value, locale=self.locale)
@@ -87,6 +104,14 @@ class Translator:
     def percent(self, value: float) -> str:
         """A fraction (0.68) as a percentage in this language's format ("68%", "68 %")."""
         return format_percent(value, locale=self.locale)
+
+    def percent_points(self, value: Decimal | float) -> str:
+        """A percentage given in points (68.5) in this language's format: "68.5%", "68,5%".
+
+        One decimal at most, as scoring gives it (rounded down), so a share shown never claims
+        a threshold it has not reached.
+        """
+        return format_percent(Decimal(str(value)) / 100, format="#,##0.#%", locale=self.locale)
 
 
 def translator(lang: str | None) -> Translator:
