@@ -8,13 +8,12 @@ one readable bar per area. matplotlib is imported only when a chart is drawn.
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
 from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from rubric.schema import Rubric
-from rubric.scoring import Score, format_percent
+from rubric.scoring import Score
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,8 +33,8 @@ LEVEL_COLOURS = ("#7a7a7a", "#b8860b", "#3b6e8f", "#6b4f9e", "#2e7d32")
 
 def chart_title(rubric: Rubric, score: Score, tr: Translator, city: str | None = None) -> str:
     """The overall result in words: criteria met, share, and the level or why there is none."""
-    met = tr.gettext("{met} of {total} criteria met ({percent}%)").format(
-        met=score.met, total=score.total, percent=tr.number(float(score.percent))
+    met = tr.gettext("{met} of {total} criteria met ({percent})").format(
+        met=score.met, total=score.total, percent=tr.percent_points(score.percent)
     )
     if score.level is not None:
         outcome = tr.gettext("Level: {level}").format(level=score.level.name.get(tr.lang))
@@ -47,8 +46,8 @@ def chart_title(rubric: Rubric, score: Score, tr: Translator, city: str | None =
         ).format(ids=", ".join(score.blocked_by))
     elif rubric.levels:
         lowest = min(rubric.levels, key=lambda lv: lv.min_percent)
-        outcome = tr.gettext("No level yet: {level} needs {percent}%").format(
-            level=lowest.name.get(tr.lang), percent=format_percent(lowest.min_percent)
+        outcome = tr.gettext("No level yet: {level} needs {percent}").format(
+            level=lowest.name.get(tr.lang), percent=tr.percent_points(lowest.min_percent)
         )
     else:
         outcome = tr.gettext("No level yet")
@@ -62,9 +61,9 @@ def chart_alt_text(rubric: Rubric, score: Score, tr: Translator, city: str | Non
     for area in rubric.areas:
         result = score.area(area.id)
         parts.append(
-            tr.gettext("{area}: {percent}% ({met} of {total})").format(
+            tr.gettext("{area}: {percent} ({met} of {total})").format(
                 area=area.name.get(tr.lang),
-                percent=tr.number(float(result.percent)),
+                percent=tr.percent_points(result.percent),
                 met=result.met,
                 total=result.total,
             )
@@ -92,7 +91,7 @@ def render_result_chart(
     bars = axes.barh(positions, percents, color=BAR_COLOUR, height=0.62, zorder=2)
     values = axes.bar_label(
         bars,
-        labels=[f"{tr.number(p)}%" for p in percents],
+        labels=[tr.percent_points(p) for p in percents],
         padding=4,
         fontsize=11,
         color="#1b1b1b",
@@ -104,7 +103,8 @@ def render_result_chart(
     axes.tick_params(axis="y", length=0)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.set_xticks([0, 25, 50, 75, 100], labels=["0%", "25%", "50%", "75%", "100%"], fontsize=10)
+    ticks = [0, 25, 50, 75, 100]
+    axes.set_xticks(ticks, labels=[tr.percent_points(t) for t in ticks], fontsize=10)
     axes.set_xlabel(tr.gettext("Share of criteria met"), fontsize=11)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -129,7 +129,7 @@ def _draw_levels(axes: Axes, rubric: Rubric, tr: Translator) -> None:
         x = float(level.min_percent)
         axes.axvline(x, color=colour, linestyle="--", linewidth=1.6, zorder=3)
         axes.annotate(
-            f"{level.name.get(tr.lang)} {format_percent(Decimal(level.min_percent))}%",
+            f"{level.name.get(tr.lang)} {tr.percent_points(level.min_percent)}",
             xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(0, 4 + 13 * (index % 2)),

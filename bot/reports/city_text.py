@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.reports import labels
+from bot.reports.history_view import change_lines, history_lines
 from bot.reports.model import CityReport
 from bot.reports.text import render_score_report
 from storage.enums import MilestoneStatus
@@ -23,7 +24,8 @@ def render_city_text(report: CityReport, tr: Translator | None = None) -> str:
         ]
     )
     text = render_score_report(report.rubric, report.score, report.gap, title=title, tr=tr)
-    extra = _plan(report, tr) + _cohort(report, tr)
+    rounds = change_lines(report, tr) + history_lines(report, tr)
+    extra = rounds + _plan(report, tr) + _cohort(report, tr)
     return text + ("\n" + "\n".join(extra) + "\n" if extra else "")
 
 
@@ -53,23 +55,24 @@ def _cohort(report: CityReport, tr: Translator) -> list[str]:
         return []
     names = {area.id: area.name.get(tr.lang) for area in report.rubric.areas}
     width = max(len(n) for n in names.values())
+    overall, median = tr.gettext("Overall"), tr.gettext("median")
     lines = [
         tr.gettext(
             "Against the median of the {count} cities in your cohort that have results:"
         ).format(count=cohort.cities),
-        f"  {tr.gettext('Overall'):<{width + 6}} {_pct(cohort.overall.percent, tr):>6}  "
-        f"{tr.gettext('median')} {_pct(cohort.overall.median_percent, tr):>6}  "
+        f"  {overall:<{width + 6}} {_pct(cohort.overall.percent, tr):>6}  "
+        f"{median} {_pct(cohort.overall.median_percent, tr):>6}  "
         f"{labels.standing(cohort.overall.standing, tr)}",
     ]
     for area in cohort.areas:
         assert area.area_id is not None
         lines.append(
             f"  {area.area_id:<5} {names[area.area_id]:<{width}} {_pct(area.percent, tr):>6}  "
-            f"{tr.gettext('median')} {_pct(area.median_percent, tr):>6}  "
+            f"{median} {_pct(area.median_percent, tr):>6}  "
             f"{labels.standing(area.standing, tr)}"
         )
     return lines
 
 
 def _pct(value: object, tr: Translator) -> str:
-    return f"{tr.number(float(str(value)))}%"
+    return tr.percent_points(float(str(value)))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.services.scores import score_rows
+from rubric.registry import RubricRegistry
 from rubric.schema import Level, Rubric
 from rubric.scoring import Score
 from storage.enums import AnswerStatus, AssessmentStatus, Role
@@ -54,9 +55,10 @@ class CohortCity:
     """Criteria answered (ticked or unsure) in the latest round."""
     total: int
     score: Score | None
-    """The latest round's score; None without a round or when it used another rubric."""
+    """The latest round's score on its own rubric version; None without a round or when that
+    version is not loaded."""
     previous: Score | None
-    """The previous round's score, when there is one on the same rubric."""
+    """The previous round's score on its own rubric version, when there is one (loaded)."""
 
     @property
     def has_result(self) -> bool:
@@ -73,7 +75,8 @@ class CohortCity:
 
     @property
     def change(self) -> Decimal | None:
-        """Percentage points gained (or lost) since the previous round, when both are scored."""
+        """Percentage points gained (or lost) since the previous round, when both are scored
+        (each on its own rubric version)."""
         if self.score is None or self.previous is None:
             return None
         return self.score.percent - self.previous.percent
@@ -136,14 +139,17 @@ def load_cohort(
     rubric: Rubric,
     city_ids: Sequence[int],
     on_progress: Callable[[int], object] | None = None,
+    rubrics: RubricRegistry | None = None,
 ) -> list[CohortCity]:
     """The cities' latest rounds, scored, by name (three queries per 500 cities).
 
-    `on_progress(done)` is called after each batch with the number of cities read so far.
+    Each round is scored on the rubric version it was taken on: `rubric`, or that version in
+    `rubrics`. `on_progress(done)` is called after each batch with the number of cities read
+    so far.
     """
     found: list[CohortCity] = []
     for chunk in _chunks(sorted(set(city_ids))):
-        found += _load_chunk(session, rubric, chunk)
+        found += _load_chunk(session, rubric, chunk, rubrics)
         if on_progress is not None:
             on_progress(len(found))
     return sorted(found, key=lambda c: (c.name.casefold(), c.state, c.city_id))
@@ -152,8 +158,17 @@ def load_cohort(
 def compare_with_cohort(
     city_id: int, score: Score, cohort: Iterable[CohortCity]
 ) -> CohortComparison | None:
-    """The city's standing against the median of the cohort's results; None under five."""
-    results = [c.score for c in cohort if c.has_result and c.score is not None]
+    """The city's standing against the median of the cohort's results; None under five.
+
+    Only results on the same rubric version as `score` count: the same questions."""
+    version = (score.rubric_id, score.rubric_version)
+    results = [
+        c.score
+        for c in cohort
+        if c.has_result
+        and c.score is not None
+        and (c.score.rubric_id, c.score.rubric_version) == version
+    ]
     if len(results) < MIN_COHORT_CITIES:
         return None
     overall = _standing(None, score.met, score.total, [r.met for r in results])
@@ -182,7 +197,9 @@ def _percent(met: Decimal, total: int) -> Decimal:
     return Decimal(int(met * 1000 // total)) / 10
 
 
-def _load_chunk(session: Session, rubric: Rubric, city_ids: list[int]) -> list[CohortCity]:
+def _load_chunk(
+    session: Session, rubric: Rubric, city_ids: list[int], rubrics: RubricRegistry | None
+) -> list[CohortCity]:
     cities = list(session.exec(select(City).where(col(City.id).in_(city_ids))))
     rounds: dict[int, list[Assessment]] = {}
     query = (
@@ -199,14 +216,14 @@ def _load_chunk(session: Session, rubric: Rubric, city_ids: list[int]) -> list[C
     if wanted:
         for answer in session.exec(select(Answer).where(col(Answer.assessment_id).in_(wanted))):
             answers.setdefault(answer.assessment_id, []).append(answer)
-    total = len(rubric.criteria())
-    known = {c.id for c in rubric.criteria()}
     out = []
     for city in cities:
         assert city.id is not None
         last = latest.get(city.id)
         before = previous.get(city.id)
         rows = answers.get(last.id or 0, []) if last else []
+        taken_on = _version(rubric, last, rubrics) or rubric
+        known = {c.id for c in taken_on.criteria()}
         out.append(
             CohortCity(
                 city_id=city.id,
@@ -219,20 +236,35 @@ def _load_chunk(session: Session, rubric: Rubric, city_ids: list[int]) -> list[C
                 answered=sum(
                     1 for a in rows if a.status != AnswerStatus.SKIPPED and a.criterion_id in known
                 ),
-                total=total,
-                score=_score(rubric, last, rows),
-                previous=_score(rubric, before, answers.get(before.id or 0, []) if before else []),
+                total=len(known),
+                score=_score(rubric, last, rows, rubrics),
+                previous=_score(
+                    rubric, before, answers.get(before.id or 0, []) if before else [], rubrics
+                ),
             )
         )
     return out
 
 
-def _score(rubric: Rubric, assessment: Assessment | None, rows: list[Answer]) -> Score | None:
+def _version(
+    rubric: Rubric, assessment: Assessment | None, rubrics: RubricRegistry | None
+) -> Rubric | None:
+    """The rubric version a round was taken on, when loaded."""
     if assessment is None:
         return None
-    if (assessment.rubric_id, assessment.rubric_version) != (rubric.id, rubric.version):
-        return None
-    return score_rows(rubric, rows)
+    if (assessment.rubric_id, assessment.rubric_version) == (rubric.id, rubric.version):
+        return rubric
+    return rubrics.find(assessment.rubric_id, assessment.rubric_version) if rubrics else None
+
+
+def _score(
+    rubric: Rubric,
+    assessment: Assessment | None,
+    rows: list[Answer],
+    rubrics: RubricRegistry | None,
+) -> Score | None:
+    taken_on = _version(rubric, assessment, rubrics)
+    return score_rows(taken_on, rows) if taken_on is not None else None
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

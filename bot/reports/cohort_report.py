@@ -44,8 +44,8 @@ def level(city: CohortCity, tr: Translator) -> str:
             return ""
         return tr.gettext("taken on another rubric version")
     name = city.score.level.name.get(tr.lang) if city.score.level else tr.gettext("no level yet")
-    return tr.gettext("{level}, {percent}% met").format(
-        level=name, percent=tr.number(float(city.score.percent))
+    return tr.gettext("{level}, {percent} met").format(
+        level=name, percent=tr.percent_points(city.score.percent)
     )
 
 

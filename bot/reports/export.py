@@ -18,6 +18,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.reports import labels
 from bot.reports.cohort import AreaStanding
+from bot.reports.history_view import history_data
 from bot.reports.model import CityReport, CriterionRow
 
 CSV_COLUMNS = (
@@ -153,6 +154,7 @@ def report_data(report: CityReport, tr: Translator | None = None) -> dict[str, A
             "cohort": _cohort(report),
         },
         "criteria": [criterion_record(report, row, tr) for row in report.rows],
+        **history_data(report, tr),
     }
 
 

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.reports import labels
 from bot.reports.chart import chart_alt_text, render_result_chart
+from bot.reports.history_view import history_context
 from bot.reports.model import CityReport, CriterionRow
-from rubric.scoring import format_percent
 from storage.enums import MilestoneStatus
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def report_context(report: CityReport, tr: Translator, chart: bytes) -> dict[str
         "blocked_count": len(score.blocked_by),
         "by_percent": score.level_by_percent.name.get(tr.lang) if score.level_by_percent else None,
         "levels": [
-            {"name": lv.name.get(tr.lang), "percent": format_percent(lv.min_percent)}
+            {"name": lv.name.get(tr.lang), "percent": _pct(lv.min_percent, tr)}
             for lv in rubric.levels
         ],
         "chart_uri": "data:image/png;base64," + base64.b64encode(chart).decode("ascii"),
@@ -105,6 +105,7 @@ def report_context(report: CityReport, tr: Translator, chart: bytes) -> dict[str
         ],
         "gap": _gap(report, tr),
         "plan": _plan(report, tr),
+        "rounds": history_context(report, tr),
         "cohort": None
         if cohort is None
         else {
@@ -155,13 +156,13 @@ def _gap(report: CityReport, tr: Translator) -> dict[str, Any]:
                 "action": step.action.get(tr.lang),
                 "deliverable": step.deliverable.get(tr.lang),
                 "owner": step.owner.get(tr.lang),
-                "effort": step.effort,
+                "effort": labels.effort(step.effort, tr),
                 "months": step.horizon_months,
             }
         )
     return {
         "target": reaches.name.get(tr.lang) if reaches else None,
-        "target_percent": format_percent(reaches.min_percent) if reaches else None,
+        "target_percent": _pct(reaches.min_percent, tr) if reaches else None,
         "top": gap.target is None and gap.current is not None,
         "current": gap.current.name.get(tr.lang) if gap.current else None,
         "steps": items,
@@ -195,4 +196,4 @@ def _plan(report: CityReport, tr: Translator) -> dict[str, Any] | None:
 
 
 def _pct(value: Any, tr: Translator) -> str:
-    return f"{tr.number(float(value))}%"
+    return tr.percent_points(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.reports.cohort import Standing
+from rubric.schema import Criterion
 from rubric.scoring import CriterionStatus
 from storage.enums import AnswerStatus, MilestoneStatus
 
@@ -52,3 +53,23 @@ def standing(value: Standing, tr: Translator) -> str:
         Standing.BELOW: tr.gettext("below the cohort median"),
     }
     return labels[value]
+
+
+def effort(size: str, tr: Translator) -> str:
+    """A next step's effort in words: small, medium or large effort."""
+    labels = {
+        "S": tr.gettext("small effort"),
+        "M": tr.gettext("medium effort"),
+        "L": tr.gettext("large effort"),
+    }
+    return labels.get(size, size)
+
+
+def rule_words(criterion: Criterion, tr: Translator) -> str:
+    """A criterion's rule in a few words: "all 3", "at least 3 of 4"."""
+    count = len(criterion.checklist)
+    if criterion.rule.at_least is None:
+        return tr.gettext("all {count}").format(count=count)
+    return tr.gettext("at least {required} of {count}").format(
+        required=criterion.rule.at_least, count=count
+    )

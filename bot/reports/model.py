@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.reports.cohort import CohortComparison, compare_with_cohort, load_cohort, peer_city_ids
-from bot.services.scores import check_rubric, score_rows
+from bot.reports.history import RoundChange, RoundResult, city_history, round_change
+from bot.services.scores import rubric_for, score_rows
 from rubric.planning import Gap, gap_to_next_level
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from rubric.scoring import CriterionStatus, Score
 from storage.enums import AnswerStatus, MilestoneStatus
@@ -98,6 +100,10 @@ class CityReport:
     plan: PlanView | None
     cohort: CohortComparison | None
     generated_at: datetime
+    history: tuple[RoundResult, ...] = ()
+    """Every round of the city up to this one, each on its own rubric version, the first first."""
+    change: RoundChange | None = None
+    """The change since the round before, when both are scored."""
 
     def rows_of(self, area_id: str) -> tuple[CriterionRow, ...]:
         """The rows of one practice area, in the rubric's order."""
@@ -112,11 +118,14 @@ def build_city_report(
     now: datetime,
     assessment_id: int | None = None,
     with_cohort: bool = True,
+    rubrics: RubricRegistry | None = None,
 ) -> CityReport:
-    """The report on a city's latest round (or the given one) as of `now`.
+    """The report on a city's latest round (or the given one) as of `now`, read against the
+    rubric version it was taken on (`rubric`, or that version in `rubrics`), with the rounds
+    before it.
 
     Raises RecordNotFoundError for an unknown city, NoAssessmentError when the city has no
-    round yet, and RubricMismatchError when the round was taken on another rubric.
+    round yet, and RubricMismatchError when the round's rubric version is not loaded.
     """
     city = orgs.get_city(session, city_id=city_id)
     if assessment_id is None:
@@ -127,7 +136,7 @@ def build_city_report(
             raise RecordNotFoundError("assessment of city", f"{assessment_id}/{city_id}")
     if assessment is None or assessment.id is None:
         raise NoAssessmentError(city_id, city.name)
-    check_rubric(assessment, rubric)
+    rubric = rubric_for(assessment, rubric, rubrics)
     answers = answer_repo.answers_for_assessment(session, assessment_id=assessment.id)
     result = score_rows(rubric, answers)
     plan, milestones = _plan(session, assessment.id)
@@ -138,10 +147,20 @@ def build_city_report(
     cohort = None
     if with_cohort:
         peers = load_cohort(
-            session, rubric=rubric, city_ids=peer_city_ids(session, city_id=city_id)
+            session,
+            rubric=rubric,
+            city_ids=peer_city_ids(session, city_id=city_id),
+            rubrics=rubrics,
         )
         cohort = compare_with_cohort(city_id, result, peers)
     local_today = now.astimezone(ZoneInfo(city.timezone)).date()
+    history = city_history(
+        session,
+        city_id=city_id,
+        rubric=rubric,
+        rubrics=rubrics,
+        upto_round=assessment.round_number,
+    )
     return CityReport(
         city=city,
         assessment=assessment,
@@ -157,6 +176,8 @@ def build_city_report(
         ),
         cohort=cohort,
         generated_at=now,
+        history=history,
+        change=round_change(history[-2], history[-1]) if len(history) > 1 else None,
     )
 
 

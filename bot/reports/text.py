@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.i18n import Translator
+from bot.reports.labels import effort, rule_words
 from rubric.planning import Gap, GapItem
 from rubric.schema import Rubric, Text
-from rubric.scoring import CriterionStatus, Score, format_percent
+from rubric.scoring import CriterionStatus, Score
 
 WIDTH = 88
 BAR = 20
@@ -25,7 +26,8 @@ def render_score_report(
 ) -> str:
     """The report a coordinator reads: overall result, level or what blocks it, areas, the gap."""
     tr = tr or Translator()
-    lines = [title or _t(rubric.title, tr), f"{tr.gettext('Rubric')}: {rubric.id} {rubric.version}"]
+    version = tr.gettext("Rubric: {rubric}").format(rubric=f"{rubric.id} {rubric.version}")
+    lines = [title or _t(rubric.title, tr), version]
     lines += ["", *_overall(rubric, score, tr), "", *_areas(rubric, score, tr), ""]
     lines += _gap(rubric, gap, tr)
     return "\n".join(lines) + "\n"
@@ -47,18 +49,16 @@ def render_summary(rows: Sequence[tuple[str, Score]], tr: Translator | None = No
 def render_rubric_table(rubric: Rubric, tr: Translator | None = None) -> str:
     """The rubric's levels, then each area with its criteria, one row per criterion."""
     tr = tr or Translator()
-    levels = " · ".join(
-        f"{_t(lv.name, tr)} {format_percent(lv.min_percent)}%" for lv in rubric.levels
-    )
+    levels = " · ".join(f"{_t(lv.name, tr)} {_pct(lv.min_percent, tr)}" for lv in rubric.levels)
     out = [
         f"{_t(rubric.title, tr)} ({rubric.id} {rubric.version})",
-        f"{tr.gettext('Levels')}: {levels}",
+        tr.gettext("Levels: {levels}").format(levels=levels),
     ]
     core_mark = tr.gettext("core")
     for area in rubric.areas:
         out += ["", f"{area.id}  {_t(area.name, tr)} ({len(area.criteria)})"]
         for crit in area.criteria:
-            rule = crit.rule.describe(len(crit.checklist))
+            rule = rule_words(crit, tr)
             flags = [core_mark] if crit.core else []
             if crit.prerequisites:
                 flags.append(tr.gettext("needs {ids}").format(ids=", ".join(crit.prerequisites)))
@@ -72,9 +72,11 @@ def _overall(rubric: Rubric, score: Score, tr: Translator) -> list[str]:
         met=score.met, total=score.total, percent=_pct(score.percent, tr)
     )
     if score.level is not None:
-        lines = [f"{tr.gettext('Level')}: {_t(score.level.name, tr)} · {met}"]
+        level = tr.gettext("Level: {level}").format(level=_t(score.level.name, tr))
+        lines = [f"{level} · {met}"]
     else:
-        lines = [f"{tr.gettext('Level')}: {tr.gettext('none yet')} · {met}"]
+        level = tr.gettext("Level: {level}").format(level=tr.gettext("none yet"))
+        lines = [f"{level} · {met}"]
         if score.blocked_by:
             ids = ", ".join(score.blocked_by)
             lines.append(
@@ -96,8 +98,8 @@ def _overall(rubric: Rubric, score: Score, tr: Translator) -> list[str]:
             lowest = min(rubric.levels, key=lambda lv: lv.min_percent)
             lines.append(
                 "  "
-                + tr.gettext("{level} needs {percent}% of criteria met.").format(
-                    level=_t(lowest.name, tr), percent=format_percent(lowest.min_percent)
+                + tr.gettext("{level} needs {percent} of criteria met.").format(
+                    level=_t(lowest.name, tr), percent=_pct(lowest.min_percent, tr)
                 )
             )
     if score.unknown:
@@ -140,8 +142,8 @@ def _gap(rubric: Rubric, gap: Gap, tr: Translator) -> list[str]:
         count=len(gap.items)
     )
     lines = [
-        tr.gettext("To reach {level} ({percent}%), meet {count}:").format(
-            level=_t(reaches.name, tr), percent=format_percent(reaches.min_percent), count=count
+        tr.gettext("To reach {level} ({percent}), meet {count}:").format(
+            level=_t(reaches.name, tr), percent=_pct(reaches.min_percent, tr), count=count
         )
     ]
     areas = {area.id: _t(area.name, tr) for area in rubric.areas}
@@ -155,11 +157,15 @@ def _gap(rubric: Rubric, gap: Gap, tr: Translator) -> list[str]:
         lines.append(f"{n:>3}. {item.criterion_id:<6} {' · '.join(notes)}")
         lines.append(" " * 12 + _clip(_t(crit.statement, tr), WIDTH - 12))
         step = item.next_step
-        detail = tr.gettext("{effort} effort, {owner}, within {months} months").format(
-            effort=step.effort, owner=_t(step.owner, tr), months=step.horizon_months
+        detail = tr.ngettext(
+            "{effort}, {owner}, within {months} month",
+            "{effort}, {owner}, within {months} months",
+            step.horizon_months,
+        ).format(
+            effort=effort(step.effort, tr), owner=_t(step.owner, tr), months=step.horizon_months
         )
         action = f"{_t(step.action, tr)} → {_t(step.deliverable, tr)}"
-        text = f"{tr.gettext('Next step')}: {action} ({detail})"
+        text = tr.gettext("Next step: {action} ({details})").format(action=action, details=detail)
         lines += textwrap.wrap(text, WIDTH, initial_indent=" " * 12, subsequent_indent=" " * 14)
     if gap.unblocked:
         lines.append(
@@ -192,7 +198,7 @@ def _t(text: Text, tr: Translator) -> str:
 
 
 def _pct(value: Decimal, tr: Translator) -> str:
-    return f"{tr.number(float(value))}%"
+    return tr.percent_points(value)
 
 
 def _clip(text: str, room: int) -> str:
