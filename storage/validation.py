@@ -21,12 +21,18 @@ class InvalidValueError(ValueError):
         self.value = value
 
 
+TIMEZONE_MAX = 64
+"""IANA names are far shorter; longer text is never looked up as a file."""
+
+
 def check_timezone(value: str, *, field: str = "timezone") -> str:
     """An IANA timezone name such as `America/Chicago`, or InvalidValueError."""
     name = value.strip() if isinstance(value, str) else value
     try:
+        if not isinstance(name, str) or len(name) > TIMEZONE_MAX:
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # OSError: an odd file name
         raise InvalidValueError(
             field, value, "use an IANA timezone name such as America/Chicago or Europe/Madrid"
         ) from None

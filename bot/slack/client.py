@@ -128,11 +128,18 @@ def build_retry_handlers() -> list[RetryHandler]:
     ]
 
 
-def build_client(settings: Settings) -> WebClient:
-    """The Web API client for the bot token, at SLACK_API_URL or Slack's own address."""
-    bot_token, _ = settings.require_slack()
+def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """The Web API client at SLACK_API_URL (or Slack's own address), with the retry policy.
+
+    Its token is `token` when given; else SLACK_BOT_TOKEN in single-workspace mode, and none in
+    OAuth mode, where each request's client gets its workspace's token (Bolt's authorize) and
+    sends outside requests ask `Deps.client_for(team_id)`.
+    """
+    if token is None and not settings.oauth_enabled:
+        bot_token = settings.slack_bot_token or settings.require_slack()[0]
+        token = bot_token.get_secret_value()
     return WebClient(
-        token=bot_token.get_secret_value(),
+        token=token,
         base_url=settings.slack_api_url or DEFAULT_API_URL,
         timeout=CLIENT_TIMEOUT_SECONDS,
         retry_handlers=build_retry_handlers(),

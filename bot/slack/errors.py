@@ -17,9 +17,16 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.slack.builders.failure import build_failure_message
+from bot.i18n import Translator
+from bot.slack.builders.blocks import Message
+from bot.slack.builders.failure import build_failure_message, build_not_saved_message
 from bot.slack.people import user_translator
+from bot.slack.send_failures import permanent_error, record_refusal, refused_channel
+from storage.engine import DatabaseUnavailableError
 
 _REPORT_ARGS = ("body", "client", "context", "logger")
 
@@ -43,18 +50,26 @@ def request_ids(body: dict[str, Any], context: BoltContext | None = None) -> dic
     return {key: value for key, value in found.items() if value}
 
 
+def is_database_fault(error: BaseException) -> bool:
+    """True when the database was busy, slow or unreachable: the person may simply try again."""
+    return isinstance(
+        error, OperationalError | InterfaceError | PoolTimeout | DatabaseUnavailableError
+    )
+
+
 def tell_person(
     *,
     client: WebClient,
     user_id: str | None,
     respond: Respond | None,
     logger: logging.Logger,
+    build: Callable[[Translator], Message] = build_failure_message,
 ) -> None:
     """Send the failure notice: ephemeral through response_url when there is one, else a DM."""
     if not user_id:
         return
     try:
-        message = build_failure_message(user_translator(client, user_id))
+        message = build(user_translator(client, user_id))
         if respond is not None:
             respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
         else:
@@ -71,12 +86,31 @@ def handle_error(
     logger: logging.Logger,
     response: BoltResponse | None = None,
 ) -> BoltResponse | None:
-    """The app's error handler: log with ids, then tell the person in Slack."""
-    logger.error("action failed %s", json.dumps(request_ids(body, context)), exc_info=error)
+    """The app's error handler: log with ids, then tell the person in Slack.
+
+    A message Slack refused for good (a deactivated person, an archived channel) is recorded for
+    the city's coordinators instead (`bot.slack.send_failures`); the person's action itself was
+    stored before its ack. A busy or unreachable database gets the "not saved, try again" notice.
+    """
+    where = json.dumps(request_ids(body, context))
+    refused = permanent_error(error)
+    if refused is not None and isinstance(error, SlackApiError):
+        logger.warning("Slack refused a message for good (%s) %s", refused, where)
+        record_refusal(
+            context.get("deps"),
+            team_id=context.team_id,
+            error=refused,
+            channel=refused_channel(error),
+            user_id=context.user_id,
+            log=False,
+        )
+        return None
+    logger.error("action failed %s", where, exc_info=error)
+    build = build_not_saved_message if is_database_fault(error) else build_failure_message
     if response is not None and "command" in body and context.user_id:
         # A failed slash command can answer in its own response, shown only to the person.
         try:
-            message = build_failure_message(user_translator(client, context.user_id))
+            message = build(user_translator(client, context.user_id))
         except Exception:
             logger.exception("could not build the failure notice for %s", context.user_id)
         else:
@@ -91,6 +125,7 @@ def handle_error(
         user_id=context.user_id,
         respond=context.respond if context.response_url else None,
         logger=logger,
+        build=build,
     )
     return None
 

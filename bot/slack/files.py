@@ -64,7 +64,9 @@ def post_result_chart(
     The upload is remembered, so the coordinators' App Home can show the chart afterwards.
     """
     assert deps.engine is not None and deps.rubric is not None
-    chart = result_chart(deps.engine, rubric=deps.rubric, assessment_id=assessment_id)
+    chart = result_chart(
+        deps.engine, rubric=deps.rubric, assessment_id=assessment_id, rubrics=deps.rubrics
+    )
     file_ids = upload_files(
         client, channel_id=channel_id, files=[chart.upload], thread_ts=thread_ts
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from storage.models import ProcessedEvent
 from storage.repo._sql import insert_or_ignore
@@ -23,6 +23,12 @@ def remember_event(session: Session, *, event_id: str, now: datetime) -> bool:
     values = {"event_id": event_id, "received_at": now}
     created = insert_or_ignore(session, ProcessedEvent, values=values, conflict=["event_id"])
     return created is not None
+
+
+def event_seen(session: Session, *, event_id: str) -> bool:
+    """True when this event id was handled already (and not yet forgotten)."""
+    found = session.exec(select(ProcessedEvent.id).where(ProcessedEvent.event_id == event_id))
+    return found.first() is not None
 
 
 def prune_events(session: Session, *, before: datetime) -> int:

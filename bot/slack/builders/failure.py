@@ -14,3 +14,12 @@ def build_failure_message(tr: Translator) -> Message:
         "Nothing you saved before was lost; please try again in a minute."
     )
     return Message(text=text, blocks=[section(":warning: " + text, ids.BLOCK_FAILURE)])
+
+
+def build_not_saved_message(tr: Translator) -> Message:
+    """Tells the person their last action was not saved (the database is busy or down)."""
+    text = tr.gettext(
+        "Sorry, that was not saved: our database is busy or unreachable right now. "
+        "Nothing you saved before was lost; please try again in a minute."
+    )
+    return Message(text=text, blocks=[section(":warning: " + text, ids.BLOCK_FAILURE)])
