@@ -7,16 +7,35 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
     from sqlalchemy.engine import Engine
 
     from bot.settings import Settings
+    from rubric.registry import RubricRegistry
     from rubric.schema import Rubric
 
 Clock = Callable[[], dt.datetime]
+
+
+class WorkspaceNotInstalledError(LookupError):
+    """No bot token is stored for this workspace (never installed, or uninstalled since)."""
+
+    def __init__(self, team_id: str | None) -> None:
+        super().__init__(f"citycheck is not installed in workspace {team_id}")
+        self.team_id = team_id
+
+
+class TeamClients(Protocol):
+    """Web API clients by workspace, for OAuth mode (see `bot.slack.installations`)."""
+
+    def client_for(self, team_id: str | None) -> WebClient:
+        """The client with this workspace's bot token; WorkspaceNotInstalledError without one."""
+
+    def forget(self, team_id: str | None) -> None:
+        """Drop the cached client of this workspace (uninstalled, or its token was refused)."""
 
 
 def utc_now() -> dt.datetime:
@@ -32,15 +51,39 @@ class Deps:
     client: WebClient
     engine: Engine | None = None
     rubric: Rubric | None = None
+    """The current rubric: new cities and new rounds start on it."""
     clock: Clock = utc_now
+    rubrics: RubricRegistry | None = None
+    """Every loaded rubric version, the current one included (just it when not given), so
+    that a round taken on an older version is read against its own."""
+    team_clients: TeamClients | None = None
+    """OAuth mode: each workspace's client from its installation; None with one bot token."""
+
+    def __post_init__(self) -> None:
+        if self.rubrics is None and self.rubric is not None:
+            from rubric.registry import RubricRegistry
+
+            object.__setattr__(self, "rubrics", RubricRegistry(self.rubric))
+        elif self.rubrics is not None and self.rubric is None:
+            object.__setattr__(self, "rubric", self.rubrics.current)
+        elif self.rubrics is not None and self.rubrics.current is not self.rubric:
+            raise ValueError("Deps.rubric must be the current rubric of Deps.rubrics")
 
     def client_for(self, team_id: str | None) -> WebClient:
         """The Web API client for a workspace's sends outside a request (the scheduler).
 
         Listeners use the `client` Bolt injects, which carries the requesting workspace's token;
-        work outside a request asks here. With one bot token every workspace shares `client`.
+        work outside a request asks here. With one bot token every workspace shares `client`;
+        in OAuth mode each gets its own (WorkspaceNotInstalledError when it has none).
         """
-        return self.client
+        if self.team_clients is None:
+            return self.client
+        return self.team_clients.client_for(team_id)
+
+    def forget_client(self, team_id: str | None) -> None:
+        """Forget a workspace's cached client: the next `client_for` reads its token again."""
+        if self.team_clients is not None:
+            self.team_clients.forget(team_id)
 
     def __copy__(self) -> Deps:
         return self
@@ -61,7 +104,7 @@ def _optional_module(name: str) -> ModuleType | None:
 
 
 def build_deps(settings: Settings, *, migrate: bool = True, rubric: Rubric | None = None) -> Deps:
-    """The process's Deps: one Web API client, the database engine, the rubric.
+    """The process's Deps: one Web API client, the database engine, the rubric versions.
 
     With `migrate` the database schema is brought up to date first; a server with several worker
     processes migrates once in its parent and builds each worker's Deps with `migrate=False`,
@@ -77,9 +120,22 @@ def build_deps(settings: Settings, *, migrate: bool = True, rubric: Rubric | Non
         engine = storage_engine.make_engine(settings.database_url.get_secret_value())
         if migrate:
             storage_migrate.ensure_schema(engine)
-    if rubric is None:
-        rubric = load_configured_rubric(settings)
-    return Deps(settings=settings, client=client, engine=engine, rubric=rubric)
+    team_clients = None
+    if settings.oauth_enabled and engine is not None:
+        from bot.slack.installations import InstalledClients
+
+        team_clients = InstalledClients.on_database(settings, engine)
+    rubrics = load_configured_registry(settings, loaded=rubric)
+    if rubrics is None:
+        return Deps(settings=settings, client=client, engine=engine, team_clients=team_clients)
+    return Deps(
+        settings=settings,
+        client=client,
+        engine=engine,
+        rubric=rubrics.current,
+        rubrics=rubrics,
+        team_clients=team_clients,
+    )
 
 
 def migrate_database(settings: Settings) -> None:
@@ -103,3 +159,16 @@ def load_configured_rubric(settings: Settings) -> Rubric | None:
     path = settings.rubric_path
     rubric: Rubric = loader.load_rubric(path) if path else loader.load_bundled_rubric()
     return rubric
+
+
+def load_configured_registry(
+    settings: Settings, *, loaded: Rubric | None = None
+) -> RubricRegistry | None:
+    """The current rubric (CITYCHECK_RUBRIC, else the bundled one; `loaded` when already read)
+    with the bundled versions and those in CITYCHECK_RUBRIC_DIR (None without a loader)."""
+    registry = _optional_module("rubric.registry")
+    if registry is None:
+        return None
+    folders = [settings.rubric_dir] if settings.rubric_dir else []
+    found: RubricRegistry = registry.load_registry(settings.rubric_path, folders, loaded=loaded)
+    return found

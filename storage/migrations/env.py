@@ -1,4 +1,5 @@
-"""Alembic environment for citycheck: migrates `SQLModel.metadata` (the tables of storage.models).
+"""Alembic environment for citycheck: migrates `SQLModel.metadata` (the tables of storage.models,
+and those of Slack's OAuth installation and state stores, declared in storage.slack_tables).
 
 `storage.migrate` hands over an open connection in `config.attributes["connection"]`; the
 `alembic` command line connects to `-x url=...` or DATABASE_URL instead.
@@ -30,7 +31,8 @@ if config.cmd_opts is not None and config.config_file_name is not None:
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Leave alone tables that are not ours (e.g. a Slack OAuth installation store)."""
+    """Leave alone tables that are neither citycheck's nor its Slack OAuth stores' (found in the
+    database but declared nowhere, e.g. another application's)."""
     return not (type_ == "table" and reflected and compare_to is None)
 
 
