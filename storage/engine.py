@@ -7,8 +7,12 @@ password.
 SQLite file databases run in WAL mode with foreign keys on and a busy timeout; SQLAlchemy, not
 the sqlite3 module, opens their transactions, so that a unit of work can ask for
 `BEGIN IMMEDIATE` (take the write lock first, wait for it instead of failing half-way; see
-`storage.session`). In-memory databases (`sqlite://`) share one connection across threads and keep
-the sqlite3 module's own transaction handling: they are for tests.
+`storage.session`). Each commit is flushed to the disk (`synchronous=FULL`) unless the URL asks
+for `?synchronous=normal`: then a commit survives the bot's process being killed, but not the
+machine losing power or crashing (the last commits before the next WAL checkpoint may be lost),
+and costs microseconds instead of an fsync (see docs/install.md). In-memory databases
+(`sqlite://`) share one connection across threads and keep the sqlite3 module's own
+transaction handling: they are for tests.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 
 BEGIN_OPTION = "citycheck_sqlite_begin"
 """Execution option read by the SQLite `begin` hook: `"IMMEDIATE"` or `"DEFERRED"`."""
+
+SQLITE_SYNCHRONOUS = ("full", "normal")
+"""The `?synchronous=` values a SQLite URL may ask for (the first is the default)."""
 
 _URL_HELP = (
     "use sqlite:///path/to/citycheck.db or postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME"
@@ -73,6 +80,12 @@ def parse_database_url(url: str) -> URL:
     if backend == "sqlite":
         if driver not in ("", "pysqlite"):
             raise DatabaseUrlError(f"DATABASE_URL uses the SQLite driver {driver!r}: {_URL_HELP}")
+        synchronous = parsed.query.get("synchronous", SQLITE_SYNCHRONOUS[0])
+        if not isinstance(synchronous, str) or synchronous.lower() not in SQLITE_SYNCHRONOUS:
+            raise DatabaseUrlError(
+                f"DATABASE_URL asks for synchronous={synchronous!r}: use "
+                + " or ".join(f"?synchronous={value}" for value in SQLITE_SYNCHRONOUS)
+            )
         return parsed
     raise DatabaseUrlError(f"DATABASE_URL uses the unsupported database {backend!r}: {_URL_HELP}")
 
@@ -103,6 +116,10 @@ def make_engine(
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int, kwargs: dict[str, Any]) -> Engine:
     memory = is_memory_sqlite(url)
+    synchronous = str(url.query.get("synchronous", SQLITE_SYNCHRONOUS[0])).upper()
+    if synchronous.lower() not in SQLITE_SYNCHRONOUS:
+        raise DatabaseUrlError(f"DATABASE_URL: unknown synchronous={synchronous.lower()!r}")
+    url = url.difference_update_query(["synchronous"])
     connect_args: dict[str, Any] = {"check_same_thread": False}
     connect_args.update(kwargs.pop("connect_args", {}))
     if memory:
@@ -120,6 +137,7 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int, kwargs: dict[str, Any]) -> En
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             if not memory:
                 cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute(f"PRAGMA synchronous = {synchronous}")
         finally:
             cursor.close()
 

@@ -4,6 +4,8 @@
 127.0.0.1 port (its unix socket inside that folder, so nothing outside is touched), creates a
 database and yields its `postgresql+psycopg://` URL. When the block ends, however it ends (an
 error, Ctrl-C, SIGTERM turned into SystemExit), the server is stopped and the folder removed.
+`temporary_postgres_server()` yields the server itself, which can be stopped and started again
+(the database going away under a running bot).
 
 PostgreSQL refuses to run as root: when run as root, the folder is given to the `postgres` OS
 user and every server command runs as that user (`runuser`, else `su`).
@@ -42,11 +44,52 @@ class PostgresNotAvailableError(RuntimeError):
     """The throwaway server could not be started; the message says why and what to do."""
 
 
+class PostgresServer:
+    """A running throwaway server: its URL, and `stop()` / `start()` on the same port and data.
+
+    For tests of the database going away while the bot runs; `temporary_postgres_server()` makes
+    one and removes it afterwards.
+    """
+
+    def __init__(self, *, pg_ctl: str, data: Path, log: Path, options: list[str],
+                 as_user: pwd.struct_passwd | None, root: Path, url: str,
+                 startup_timeout_s: int) -> None:  # fmt: skip
+        self.url = url
+        self._pg_ctl, self._data, self._log, self._options = pg_ctl, data, log, options
+        self._as_user, self._root, self._timeout = as_user, root, startup_timeout_s
+
+    @property
+    def running(self) -> bool:
+        """True while the server's pid file exists."""
+        return (self._data / "postmaster.pid").exists()
+
+    def stop(self) -> None:
+        """Stop the server at once (connections are cut); its data stays for `start()`."""
+        _stop(self._pg_ctl, self._data, self._as_user, self._root)
+
+    def start(self) -> None:
+        """Start the server again on the same port, with the same data."""
+        server = ["-D", str(self._data), "-l", str(self._log), "-o", " ".join(self._options)]
+        start = [self._pg_ctl, *server, "-w", "-t", str(self._timeout), "start"]
+        _run(start, self._as_user, self._root, "pg_ctl start", log=self._log)
+
+
 @contextlib.contextmanager
 def temporary_postgres(
     *, fast: bool = True, dbname: str = "citycheck", startup_timeout_s: int = 60
 ) -> Iterator[str]:
     """Run a throwaway PostgreSQL server and yield the URL of a fresh database on it."""
+    with temporary_postgres_server(
+        fast=fast, dbname=dbname, startup_timeout_s=startup_timeout_s
+    ) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def temporary_postgres_server(
+    *, fast: bool = True, dbname: str = "citycheck", startup_timeout_s: int = 60
+) -> Iterator[PostgresServer]:
+    """Run a throwaway PostgreSQL server with a fresh database; yield it (URL, stop, start)."""
     initdb = shutil.which("initdb")
     pg_ctl = shutil.which("pg_ctl")
     if initdb is None or pg_ctl is None:
@@ -68,17 +111,20 @@ def temporary_postgres(
             port = _free_port()
             options = [f"-p {port}", "-h 127.0.0.1", f"-k {root}"]
             options += [f"-c {setting}" for setting in settings]
-            server = ["-D", str(data), "-l", str(log), "-o", " ".join(options)]
-            start = [pg_ctl, *server, "-w", "-t", str(startup_timeout_s), "start"]
+            server = PostgresServer(
+                pg_ctl=pg_ctl, data=data, log=log, options=options, as_user=as_user, root=root,
+                url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/{dbname}",
+                startup_timeout_s=startup_timeout_s,
+            )  # fmt: skip
             try:
-                _run(start, as_user, root, "pg_ctl start", log=log)
+                server.start()
             except PostgresNotAvailableError:
                 if attempt == START_ATTEMPTS:
                     raise
                 continue
             break
         _create_database(port, dbname)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{dbname}"
+        yield server
     finally:
         if (data / "postmaster.pid").exists():
             _stop(pg_ctl, data, as_user, root)

@@ -61,13 +61,17 @@ def wait_settled(
     since: float = 0.0,
     timeout: float = SETTLE_TIMEOUT_S,
 ) -> Settled:
-    """Wait until `expected` settling calls made at or after `since` reached the sandbox."""
+    """Wait until each settling call was made `expected` times at or after `since`.
+
+    A request is done when every call of `interaction.settles_on` succeeded for it; `done` is
+    the fewest successes of any of those calls, `failed` the most failures.
+    """
     deadline = time.monotonic() + timeout
     while True:
-        calls = [c for c in sandbox.calls(method=interaction.settles_on) if c["at"] >= since]
-        done = [c for c in calls if c.get("ok")]
-        failed = len(calls) - len(done)
-        if len(calls) >= expected or time.monotonic() > deadline:
-            last = max((c["at"] for c in calls), default=0.0)
-            return Settled(expected, len(done), failed, last)
+        counts = sandbox.call_counts(methods=list(interaction.settles_on), since=since)
+        done = min(c["ok"] for c in counts.values())
+        failed = max(c["failed"] for c in counts.values())
+        if done + failed >= expected or time.monotonic() > deadline:
+            last = max(c["last_at"] for c in counts.values())
+            return Settled(expected, done, failed, last)
         time.sleep(POLL_S)

@@ -11,7 +11,7 @@ import calendar as _calendar
 import functools
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 WEEK = 7
 
@@ -25,6 +25,12 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+@functools.cache
+def known_zones() -> frozenset[str]:
+    """Every timezone name this machine's timezone database knows (read once)."""
+    return frozenset(available_timezones()) | {"UTC"}
 
 
 def local_date(moment: datetime, tz: str | None) -> date:

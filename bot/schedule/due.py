@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Protocol, TypeVar
 
 from bot.schedule import keys
 from bot.schedule.calendar import local_date
@@ -16,8 +17,10 @@ from bot.schedule.digest import DueDigest
 from bot.schedule.policies import (
     Stage,
     digest_due,
-    followup_due,
+    followup_day,
+    followup_due_on,
     milestone_reminder_due,
+    next_reminder_at,
     tells_coordinators,
 )
 from bot.schedule.sending import View
@@ -47,6 +50,22 @@ class DueSend:
     def key(self) -> tuple[str, str, str]:
         """The ledger key."""
         return self.kind, self.target, self.period_key
+
+
+class Reminded(Protocol):
+    """What the reminder policy reads of a milestone."""
+
+    @property
+    def city_id(self) -> int: ...
+
+    @property
+    def due_on(self) -> date: ...
+
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
+M = TypeVar("M", bound=Reminded)
 
 
 @dataclass(frozen=True)
@@ -80,34 +99,45 @@ def still_to_send(row: LedgerRow | None, now: datetime) -> bool:
 
 
 def due_reminder_stages(
-    now: datetime, cities: Mapping[int, CityRow], milestones: Iterable[MilestoneRow]
-) -> list[tuple[MilestoneRow, Stage]]:
-    """The milestones with a reminder due at `now`, and which one.
+    now: datetime, cities: Mapping[int, CityRow], milestones: Iterable[M]
+) -> list[tuple[M, Stage]]:
+    """The milestones with a reminder due at `now`, and which one."""
+    return reminder_schedule(now, cities, milestones)[0]
 
-    Milestones sharing a due date, a snooze and a city calendar share the answer: it is
+
+def reminder_schedule(
+    now: datetime, cities: Mapping[int, CityRow], milestones: Iterable[M]
+) -> tuple[list[tuple[M, Stage]], dict[M, datetime]]:
+    """The milestones with a reminder due at `now` (and which one), and for every milestone
+    when to look at it next: its first reminder after `now`.
+
+    Milestones sharing a due date, a snooze and a city calendar share the answers: they are
     computed once for them.
     """
-    found = []
-    known: dict[tuple[object, ...], Stage | None] = {}
+    found, looks = [], {}
+    known: dict[tuple[object, ...], tuple[Stage | None, datetime]] = {}
     for milestone in milestones:
         city = cities.get(milestone.city_id)
         if city is None:
             continue
         calendar = (city.timezone, city.working_days, city.digest_time)
         key = (milestone.due_on, milestone.snoozed_until, *calendar)
-        if key not in known:
-            known[key] = milestone_reminder_due(
-                now,
-                due_on=milestone.due_on,
-                snoozed_until=milestone.snoozed_until,
-                tz=city.timezone,
-                working_days=city.working_days,
-                at=city.digest_time,
+        answer = known.get(key)
+        if answer is None:
+            due_on, snoozed, tz, days, at = milestone.due_on, milestone.snoozed_until, *calendar
+            answer = known[key] = (
+                milestone_reminder_due(
+                    now, due_on=due_on, snoozed_until=snoozed, tz=tz, working_days=days, at=at
+                ),
+                next_reminder_at(
+                    now, due_on=due_on, snoozed_until=snoozed, tz=tz, working_days=days, at=at
+                ),
             )
-        stage = known[key]
+        stage, later = answer
+        looks[milestone] = later
         if stage is not None:
             found.append((milestone, stage))
-    return found
+    return found, looks
 
 
 def reminder_sends(
@@ -176,35 +206,59 @@ def idle_respondents(
     rows: Iterable[AssignmentRow],
     last_followups: Mapping[str, str],
 ) -> list[IdleRespondent]:
-    """Respondents due a follow-up by time alone (idle, not paused, not followed up lately)."""
-    grouped: dict[tuple[int, int], list[AssignmentRow]] = {}
-    for row in rows:
-        grouped.setdefault((row.assessment_id, row.person.id), []).append(row)
+    """Respondents due a follow-up by time alone (idle, not paused, not followed up lately).
+
+    The day a timezone's follow-ups go out on, and each (active day, last follow-up) answer,
+    are computed once for all who share them.
+    """
     found = []
-    for (assessment_id, _), group in grouped.items():
-        first = group[0]
-        city = cities.get(first.city_id)
-        if city is None or first.completed_at is not None:
+    days: dict[tuple[str | None, tuple[int, ...]], date | None] = {}
+    answers: dict[tuple[date, date, str | None, tuple[int, ...]], bool] = {}
+    for row in rows:
+        city = cities.get(row.city_id)
+        if city is None or row.completed_at is not None:
             continue
-        if first.paused_until is not None and first.paused_until > now:
+        if row.paused_until is not None and row.paused_until > now:
             continue
-        activity = max(
-            [r.assigned_at for r in group] + [first.last_activity_at or first.assigned_at]
-        )
-        target = keys.followup_target(city.id, assessment_id, first.person.id)
+        tz = row.person.timezone or city.timezone
+        calendar = (tz, city.working_days)
+        if calendar not in days:
+            days[calendar] = followup_day(now, tz=tz, working_days=city.working_days)
+        day = days[calendar]
+        if day is None:
+            continue
+        activity = row.assigned_at
+        if row.last_activity_at is not None and row.last_activity_at > activity:
+            activity = row.last_activity_at
+        target = keys.followup_target(city.id, row.assessment_id, row.person.id)
         last = last_followups.get(target)
-        day = followup_due(
-            now,
-            tz=first.person.timezone or city.timezone,
-            working_days=city.working_days,
-            last_activity=activity,
-            last_followup_on=date.fromisoformat(last) if last else None,
-        )
-        if day is not None:
-            areas = tuple(sorted({r.area_id for r in group}))
-            key = (first.rubric_id, first.rubric_version)
-            found.append(IdleRespondent(city, first.person, assessment_id, areas, key, day))
+        key = (day, local_date(activity, tz), last, city.working_days)
+        due = answers.get(key)
+        if due is None:
+            due = answers[key] = followup_due_on(
+                day, key[1], date.fromisoformat(last) if last else None, city.working_days
+            )
+        if due:
+            areas = (row.rubric_id, row.rubric_version)
+            found.append(
+                IdleRespondent(city, row.person, row.assessment_id, row.area_ids, areas, day)
+            )
     return found
+
+
+def followup_days(
+    now: datetime, timezones: Iterable[str], weeks: Iterable[tuple[int, ...]]
+) -> dict[str, date]:
+    """Of these timezones, those where follow-ups may be due at `now` under one of these
+    working weeks, with the latest local day they would go out on (a name no timezone database
+    knows is read as UTC, as `calendar.zone` does)."""
+    found = set(weeks)
+    days = {}
+    for tz in set(timezones):
+        live = [d for week in found if (d := followup_day(now, tz=tz, working_days=week))]
+        if live:
+            days[tz] = max(live)
+    return days
 
 
 def followup_sends(
@@ -241,21 +295,24 @@ def followup_sends(
 
 
 def due_digests(now: datetime, cities: Iterable[CityRow]) -> list[DueDigest]:
-    """Each city's digest of this week (whether or not it went out yet), if it has a channel."""
+    """Each city's digest of this week (whether or not it went out yet), if it has a channel.
+
+    Cities sharing a calendar (timezone, weekday, time) share the slot: it is computed once.
+    """
     found = []
+    slots: dict[tuple[str, int, time], tuple[datetime, str, date] | None] = {}
     for city in cities:
         if not city.digest_channel_id:
             continue
-        due = digest_due(
-            now,
-            tz=city.timezone,
-            weekday=city.digest_weekday,
-            at=city.digest_time or time(9, 0),
-            since=city.created_at,
-        )
-        if due is not None:
-            slot, period = due
-            found.append(DueDigest(city, period, local_date(slot, city.timezone)))
+        calendar = (city.timezone, city.digest_weekday, city.digest_time or time(9, 0))
+        if calendar not in slots:
+            due = digest_due(now, tz=calendar[0], weekday=calendar[1], at=calendar[2])
+            slots[calendar] = (
+                (due[0], due[1], local_date(due[0], city.timezone)) if due is not None else None
+            )
+        slot = slots[calendar]
+        if slot is not None and slot[0] >= city.created_at:
+            found.append(DueDigest(city, slot[1], slot[2]))
     return found
 
 

@@ -42,6 +42,9 @@ from bot.schedule.calendar import (
 REMINDER_CATCH_UP = timedelta(days=1)
 """A reminder or follow-up that fell due longer ago than this is skipped (it would be stale)."""
 
+RECHECK_AFTER = timedelta(days=14)
+"""A milestone with no reminder stage in this long is read again after it anyway."""
+
 BEFORE_DUE = ((14, "d14"), (3, "d3"), (0, "d0"))
 """Reminders before the due date: days before, stage name."""
 
@@ -129,6 +132,29 @@ def milestone_reminder_due(
     return latest
 
 
+def next_reminder_at(
+    now: datetime,
+    *,
+    due_on: date,
+    snoozed_until: datetime | None,
+    tz: str,
+    working_days: Collection[int],
+    at: time,
+) -> datetime:
+    """When to look at an open milestone again: its first reminder stage after `now`, at the
+    latest `RECHECK_AFTER` from now (a milestone is never left unread longer)."""
+    later = now + RECHECK_AFTER
+    stages = reminder_stages(
+        due_on=due_on,
+        snoozed_until=snoozed_until,
+        until=later,
+        tz=tz,
+        working_days=working_days,
+        at=at,
+    )
+    return min((s.send_at for s in stages if s.send_at > now), default=later)
+
+
 def tells_coordinators(stage: Stage) -> bool:
     """True when the coordinators get a copy of this reminder (the 2nd overdue one on)."""
     return stage.name.startswith("over") and stage.overdue >= COORDINATORS_FROM_OVERDUE
@@ -162,16 +188,36 @@ def followup_due(
     respondent has been idle for `IDLE_WORKING_DAYS` working days and the last follow-up is
     `FOLLOWUP_EVERY_WORKING_DAYS` working days old.
     """
+    day = followup_day(now, tz=tz, working_days=working_days, at=at)
+    if day is None:
+        return None
+    return (
+        day
+        if followup_due_on(day, local_date(last_activity, tz), last_followup_on, working_days)
+        else None
+    )
+
+
+def followup_day(
+    now: datetime, *, tz: str | None, working_days: Collection[int], at: time = FOLLOWUP_AT
+) -> date | None:
+    """The local date whose follow-ups may go out at `now` in a timezone (its working day's
+    `at` has come, at most a day ago), or None."""
     slot = latest_working_slot(now, at, tz, working_days)
     if slot is None or now - slot >= REMINDER_CATCH_UP:
         return None
-    day = local_date(slot, tz)
-    idle = working_days_after(local_date(last_activity, tz), day, working_days)
-    if idle < IDLE_WORKING_DAYS:
-        return None
+    return local_date(slot, tz)
+
+
+def followup_due_on(
+    day: date, active_on: date, last_followup_on: date | None, working_days: Collection[int]
+) -> bool:
+    """True when a respondent last active on `active_on` is due a follow-up on `day`."""
+    if working_days_after(active_on, day, working_days) < IDLE_WORKING_DAYS:
+        return False
     since_last = (
         working_days_after(last_followup_on, day, working_days)
         if last_followup_on is not None
         else FOLLOWUP_EVERY_WORKING_DAYS
     )
-    return day if since_last >= FOLLOWUP_EVERY_WORKING_DAYS else None
+    return since_last >= FOLLOWUP_EVERY_WORKING_DAYS

@@ -1,9 +1,15 @@
-"""What a scheduled send says: view models the Slack builders turn into messages. Pure data."""
+"""What a scheduled send says: view models the Slack builders turn into messages. Pure data.
+
+The lines of a digest are named tuples: a sweep builds a hundred thousand of them for 10,000
+cities' digests, and a tuple is built several times faster than a frozen dataclass.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,7 @@ class FollowupView:
         return sum(count for _, count in self.areas)
 
 
-@dataclass(frozen=True)
-class AreaLine:
+class AreaLine(NamedTuple):
     """One practice area in the digest: criteria answered, and the plan's milestones done."""
 
     name: str
@@ -59,8 +64,7 @@ class AreaLine:
     planned: int
 
 
-@dataclass(frozen=True)
-class BehindLine:
+class BehindLine(NamedTuple):
     """A respondent who is behind: unanswered criteria and when they were last active."""
 
     name: str
@@ -68,8 +72,7 @@ class BehindLine:
     last_active: date | None
 
 
-@dataclass(frozen=True)
-class MilestoneLine:
+class MilestoneLine(NamedTuple):
     """A milestone in the digest's due-soon or overdue list."""
 
     title: str
@@ -78,8 +81,7 @@ class MilestoneLine:
     days_left: int
 
 
-@dataclass(frozen=True)
-class ErrorLine:
+class ErrorLine(NamedTuple):
     """A send given up for good since the last digest: its kind, to whom, about what, why."""
 
     kind: str
@@ -111,6 +113,8 @@ class DigestView:
     overdue: tuple[MilestoneLine, ...]
     errors: tuple[ErrorLine, ...]
     has_plan: bool
+    thresholds: tuple[tuple[str, Decimal], ...] = ()
+    """Each level's name and the share of criteria met it needs, lowest first."""
 
 
 @dataclass(frozen=True)

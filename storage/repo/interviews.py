@@ -9,10 +9,12 @@ string, aggregated in the database) and every current answer of the assessment (
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import BindParameter, Select, and_, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, desc
@@ -49,13 +51,34 @@ def load_interview(
     session: Session, *, slack_team_id: str, slack_user_id: str, assessment_id: int
 ) -> InterviewRows | None:
     """The person's interview in an assessment, in one query; None when the person is unknown."""
+    params = {"team": slack_team_id, "user": slack_user_id, "assessment": assessment_id}
+    rows = session.execute(_interview_query(), params).all()
+    if not rows:
+        return None
+    workspace, person, assessment, city, progress, _, area_list = rows[0]
+    return InterviewRows(
+        workspace=workspace,
+        person=person,
+        assessment=assessment,
+        city=city,
+        progress=progress,
+        area_ids=tuple(sorted(set(area_list.split(",")))) if area_list else (),
+        answers=[row[5] for row in rows if row[5] is not None],
+    )
+
+
+@functools.cache
+def _interview_query() -> Select[Any]:
+    """The query of `load_interview`, built once (an answer click runs it: building it each time
+    would cost more than running it); its parameters are team, user and assessment."""
+    assessment_id: BindParameter[int] = bindparam("assessment")
     areas = (
         sa_select(func.aggregate_strings(col(Assignment.area_id), ","))
         .where(col(Assignment.assessment_id) == assessment_id)
         .where(col(Assignment.person_id) == col(Person.id))
         .scalar_subquery()
     )
-    query = (
+    return (
         sa_select(Workspace, Person, Assessment, City, InterviewProgress, Answer, areas)
         .select_from(Workspace)
         .join(Person, col(Person.workspace_id) == col(Workspace.id))
@@ -69,22 +92,9 @@ def load_interview(
             ),
         )
         .outerjoin(Answer, col(Answer.assessment_id) == col(Assessment.id))
-        .where(col(Workspace.slack_team_id) == slack_team_id)
-        .where(col(Person.slack_user_id) == slack_user_id)
+        .where(col(Workspace.slack_team_id) == bindparam("team"))
+        .where(col(Person.slack_user_id) == bindparam("user"))
         .order_by(col(Answer.criterion_id))
-    )
-    rows = session.execute(query).all()
-    if not rows:
-        return None
-    workspace, person, assessment, city, progress, _, area_list = rows[0]
-    return InterviewRows(
-        workspace=workspace,
-        person=person,
-        assessment=assessment,
-        city=city,
-        progress=progress,
-        area_ids=tuple(sorted(set(area_list.split(",")))) if area_list else (),
-        answers=[row[5] for row in rows if row[5] is not None],
     )
 
 
@@ -125,16 +135,35 @@ def save_place(
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, e.g. datetime.now(UTC)")
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    changes = {
-        "current_criterion_id": current_criterion_id,
-        "last_activity_at": now,
-        "paused_until": paused_until,
-        "completed_at": completed_at,
-    }
-    statement = (
-        insert(InterviewProgress)
-        .values(person_id=person_id, assessment_id=assessment_id, started_at=now, **changes)
-        .on_conflict_do_update(index_elements=["person_id", "assessment_id"], set_=changes)
+    session.execute(
+        _place_upsert(dialect),
+        {
+            "person_id": person_id,
+            "assessment_id": assessment_id,
+            "started_at": now,
+            "current_criterion_id": current_criterion_id,
+            "last_activity_at": now,
+            "paused_until": paused_until,
+            "completed_at": completed_at,
+        },
     )
-    session.execute(statement)
+
+
+@functools.cache
+def _place_upsert(dialect: str) -> Any:
+    """The statement of `save_place` for a dialect, built once: an answer click runs it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(InterviewProgress.__table__).values(  # type: ignore[attr-defined]
+        person_id=bindparam("person_id"),
+        assessment_id=bindparam("assessment_id"),
+        started_at=bindparam("started_at"),
+        current_criterion_id=bindparam("current_criterion_id"),
+        last_activity_at=bindparam("last_activity_at"),
+        paused_until=bindparam("paused_until"),
+        completed_at=bindparam("completed_at"),
+    )
+    changed = ("current_criterion_id", "last_activity_at", "paused_until", "completed_at")
+    return statement.on_conflict_do_update(
+        index_elements=["person_id", "assessment_id"],
+        set_={name: statement.excluded[name] for name in changed},
+    )

@@ -1,18 +1,29 @@
 """Bulk reads for the scheduler's sweeps: a few statements for every city at once, never one each.
 
-Each function returns plain frozen rows (no ORM objects), loaded in one statement, or one per
-`IN (...)` chunk of `storage.repo.chunks.IN_CHUNK` ids. The scheduler's pure policies decide
-from these rows what is due.
+Each function returns plain rows (named tuples of columns, no ORM objects) from one statement,
+however many cities, milestones or ledger targets it is about: long id lists travel as one
+parameter (`storage.repo.bulk`). The scheduler's pure policies decide from these rows what
+is due.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from typing import NamedTuple
 
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    cast,
+    func,
+    literal,
+    or_,
+    type_coerce,
+    update,
+)
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col
 
 from storage.enums import AssessmentStatus, MilestoneStatus, NotificationStatus, Role
 from storage.models import (
@@ -27,11 +38,10 @@ from storage.models import (
     Plan,
     Workspace,
 )
-from storage.repo.chunks import chunked
+from storage.repo.bulk import as_date, as_json, as_time, in_values, raw_rows, utc, utc_or_none
 
 
-@dataclass(frozen=True)
-class CityRow:
+class CityRow(NamedTuple):
     """A city's calendar and where its digest goes."""
 
     id: int
@@ -46,8 +56,7 @@ class CityRow:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
     """Someone the scheduler writes to: Slack id, name, language (chosen or locale), timezone."""
 
     id: int
@@ -57,9 +66,26 @@ class PersonRow:
     timezone: str | None
 
 
-@dataclass(frozen=True)
-class MilestoneRow:
-    """An open milestone with its owner and city, as the reminder policy needs it."""
+class ReminderCandidate(NamedTuple):
+    """An open milestone that may have a reminder due: what the reminder policy reads."""
+
+    id: int
+    city_id: int
+    due_on: date
+    snoozed_until: datetime | None
+
+
+class ReminderLook(NamedTuple):
+    """When to look at a milestone next, and what it was when that was decided."""
+
+    id: int
+    due_on: date
+    snoozed_until: datetime | None
+    at: datetime
+
+
+class MilestoneRow(NamedTuple):
+    """An open milestone with its owner and city, as a reminder needs it."""
 
     id: int
     city_id: int
@@ -71,24 +97,42 @@ class MilestoneRow:
     owner: PersonRow
 
 
-@dataclass(frozen=True)
-class AssignmentRow:
-    """One person's assigned area in an open round, with their interview's progress."""
+class AssignmentRow(NamedTuple):
+    """One person's assigned areas in an open round, with their interview's progress."""
 
     assessment_id: int
     city_id: int
-    area_id: str
+    area_ids: tuple[str, ...]
     rubric_id: str
     rubric_version: str
     person: PersonRow
     assigned_at: datetime
+    """When the latest of these areas was assigned."""
     last_activity_at: datetime | None
     paused_until: datetime | None
     completed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class MilestoneState(NamedTuple):
+    """What decides whether a reminder about a milestone still goes out."""
+
+    id: int
+    status: str
+    """A `MilestoneStatus` value."""
+    due_on: date
+    snoozed_until: datetime | None
+
+
+class ProgressState(NamedTuple):
+    """What decides whether a follow-up to a respondent still goes out."""
+
+    person_id: int
+    assessment_id: int
+    paused_until: datetime | None
+    completed_at: datetime | None
+
+
+class LedgerRow(NamedTuple):
     """One ledger row's key and state."""
 
     kind: str
@@ -98,58 +142,189 @@ class LedgerRow:
     claimed_at: datetime
     attempts: int
     error: str | None
+    id: int = 0
 
 
-def person_row(person: Person) -> PersonRow:
-    """A person as the scheduler sees them."""
-    assert person.id is not None
-    return PersonRow(
-        id=person.id,
-        slack_user_id=person.slack_user_id,
-        name=person.display_name,
-        language=person.language or person.locale,
-        timezone=person.timezone,
-    )
+_PERSON = (
+    col(Person.id),
+    col(Person.slack_user_id),
+    col(Person.display_name),
+    col(Person.language),
+    col(Person.locale),
+    col(Person.timezone),
+)
+_LEDGER = (
+    col(NotificationLedger.kind),
+    col(NotificationLedger.target),
+    col(NotificationLedger.period_key),
+    col(NotificationLedger.status),
+    col(NotificationLedger.claimed_at),
+    col(NotificationLedger.attempts),
+    col(NotificationLedger.error),
+    col(NotificationLedger.id),
+)
+
+
+def _ledger_row(
+    kind: str,
+    target: str,
+    period_key: str,
+    status: str,
+    claimed_at: datetime | str,
+    attempts: int,
+    error: str | None,
+    ledger_id: int,
+) -> LedgerRow:
+    return LedgerRow(
+        kind, target, period_key, NotificationStatus(status), utc(claimed_at), attempts, error,
+        ledger_id,
+    )  # fmt: skip
+
+
+def person_row(
+    person_id: int,
+    slack_user_id: str,
+    name: str,
+    language: str | None,
+    locale: str | None,
+    timezone: str | None,
+) -> PersonRow:
+    """A person as the scheduler sees them (the language they chose, else their locale)."""
+    return PersonRow(person_id, slack_user_id, name, language or locale, timezone)
 
 
 def all_cities(session: Session) -> list[CityRow]:
     """Every city with its workspace's Slack team id (one statement)."""
-    query = select(City, Workspace.slack_team_id).join(
-        Workspace, col(Workspace.id) == col(City.workspace_id)
-    )
-    rows = []
-    for city, team_id in session.exec(query.order_by(col(City.id))):
-        assert city.id is not None
-        rows.append(
-            CityRow(
-                id=city.id,
-                team_id=team_id,
-                name=city.name,
-                timezone=city.timezone,
-                language=city.language,
-                digest_channel_id=city.digest_channel_id,
-                working_days=tuple(city.working_days),
-                digest_weekday=city.digest_weekday,
-                digest_time=city.digest_time,
-                created_at=city.created_at,
-            )
+    query = (
+        sa_select(
+            col(City.id),
+            col(Workspace.slack_team_id),
+            col(City.name),
+            col(City.timezone),
+            col(City.language),
+            col(City.digest_channel_id),
+            col(City.working_days),
+            col(City.digest_weekday),
+            col(City.digest_time),
+            col(City.created_at),
         )
+        .join(Workspace, col(Workspace.id) == col(City.workspace_id))
+        .order_by(col(City.id))
+    )
+    weeks: dict[object, tuple[int, ...]] = {}  # the few distinct calendars, read once each
+    clocks: dict[object, time] = {}
+    rows = []
+    for cid, team, name, tz, lang, channel, days, weekday, at, created in raw_rows(session, query):
+        key = days if isinstance(days, str) else tuple(days)
+        week = weeks.get(key)
+        if week is None:
+            week = weeks[key] = tuple(as_json(days))
+        clock = clocks.get(at)
+        if clock is None:
+            clock = clocks[at] = as_time(at)
+        rows.append(CityRow(cid, team, name, tz, lang, channel, week, weekday, clock, utc(created)))
     return rows
 
 
 def cities_with_a_current_round(session: Session) -> set[int]:
     """Ids of the cities with a round that is not archived (those that get a digest)."""
     query = (
-        select(Assessment.city_id).where(Assessment.status != AssessmentStatus.ARCHIVED).distinct()
+        sa_select(col(Assessment.city_id))
+        .where(col(Assessment.status) != AssessmentStatus.ARCHIVED)
+        .distinct()
     )
-    return set(session.exec(query))
+    return set(session.execute(query).scalars())
 
 
-def reminder_milestones(session: Session, *, due_by: date) -> list[MilestoneRow]:
+def reminder_candidates(
+    session: Session,
+    *,
+    due_by: date,
+    looked_at_by: datetime | None = None,
+    cities: Iterable[int] = (),
+) -> list[ReminderCandidate]:
     """Open milestones with an owner, due on or before `due_by`, of rounds not archived.
 
-    Columns rather than ORM objects: a sweep reads every such milestone, so this stays cheap.
+    With `looked_at_by`, only those whose `next_reminder_at` has come by then (or was cleared),
+    and every one of `cities`. Only what the reminder policy reads: a sweep loads the rest
+    (`milestone_rows`) for the few with a reminder due.
     """
+    query = (
+        sa_select(
+            col(Milestone.id),
+            col(Assessment.city_id),
+            col(Milestone.due_on),
+            col(Milestone.snoozed_until),
+        )
+        .join(Plan, col(Plan.id) == col(Milestone.plan_id))
+        .join(Assessment, col(Assessment.id) == col(Plan.assessment_id))
+        .where(
+            col(Milestone.status) == MilestoneStatus.OPEN,
+            col(Milestone.due_on) <= due_by,
+            col(Milestone.owner_id).is_not(None),
+            col(Assessment.status) != AssessmentStatus.ARCHIVED,
+        )
+    )
+    if looked_at_by is not None:
+        wanted = [
+            col(Milestone.next_reminder_at).is_(None),
+            col(Milestone.next_reminder_at) <= looked_at_by,
+        ]
+        city_ids = list(cities)
+        if city_ids:
+            wanted.append(in_values(session, col(Assessment.city_id), city_ids))
+        query = query.where(or_(*wanted))
+    dates: dict[object, date] = {}
+    found = []
+    for mid, city_id, due, snoozed in raw_rows(session, query):
+        due_on = dates.get(due)
+        if due_on is None:
+            due_on = dates[due] = as_date(due)
+        found.append(ReminderCandidate(mid, city_id, due_on, utc_or_none(snoozed)))
+    return found
+
+
+def forget_reminder_times(session: Session, *, city_id: int) -> None:
+    """Clear when to look at the city's milestones next (its calendar changed): next sweep."""
+    plans = (
+        sa_select(col(Plan.id))
+        .join(Assessment, col(Assessment.id) == col(Plan.assessment_id))
+        .where(col(Assessment.city_id) == city_id)
+    )
+    session.execute(
+        update(Milestone)
+        .where(col(Milestone.plan_id).in_(plans))
+        .values(next_reminder_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def schedule_reminders(session: Session, *, looks: Sequence[ReminderLook]) -> None:
+    """Store when to look at each milestone next, unless it changed since it was read (its
+    status, due date or snooze): a change clears the time instead, and wins."""
+    if not looks:
+        return
+    table = Milestone.__table__  # type: ignore[attr-defined]
+    same: dict[tuple[date, datetime | None, datetime], list[int]] = {}
+    for look in looks:  # milestones with one due date and snooze mostly share their next time
+        same.setdefault((look.due_on, look.snoozed_until, look.at), []).append(look.id)
+    for (due_on, snoozed, at), ids in same.items():
+        session.execute(
+            update(table)
+            .where(
+                in_values(session, table.c.id, ids),
+                table.c.status == MilestoneStatus.OPEN,
+                table.c.due_on == due_on,
+                table.c.snoozed_until.is_(None)
+                if snoozed is None
+                else table.c.snoozed_until == snoozed,
+            )
+            .values(next_reminder_at=at)
+        )
+
+
+def milestone_rows(session: Session, *, milestone_ids: Iterable[int]) -> dict[int, MilestoneRow]:
+    """These milestones (if they have an owner) with their owner and city, by id."""
     query = (
         sa_select(
             col(Milestone.id),
@@ -159,115 +334,122 @@ def reminder_milestones(session: Session, *, due_by: date) -> list[MilestoneRow]
             col(Milestone.title),
             col(Milestone.due_on),
             col(Milestone.snoozed_until),
-            col(Person.id),
-            col(Person.slack_user_id),
-            col(Person.display_name),
-            col(Person.language),
-            col(Person.locale),
-            col(Person.timezone),
+            *_PERSON,
         )
         .join(Plan, col(Plan.id) == col(Milestone.plan_id))
         .join(Assessment, col(Assessment.id) == col(Plan.assessment_id))
         .join(Person, col(Person.id) == col(Milestone.owner_id))
-        .where(
-            col(Milestone.status) == MilestoneStatus.OPEN,
-            col(Milestone.due_on) <= due_by,
-            col(Assessment.status) != AssessmentStatus.ARCHIVED,
-        )
-        .order_by(col(Milestone.due_on), col(Milestone.id))
+        .where(in_values(session, col(Milestone.id), milestone_ids))
     )
-    rows = []
-    for mid, city_id, aid, cid, title, due_on, snoozed, *owner in session.execute(query):
-        person_id, slack_id, name, language, locale, timezone = owner
-        rows.append(
-            MilestoneRow(
-                id=mid,
-                city_id=city_id,
-                assessment_id=aid,
-                criterion_id=cid,
-                title=title,
-                due_on=due_on,
-                snoozed_until=snoozed,
-                owner=PersonRow(person_id, slack_id, name, language or locale, timezone),
-            )
+    return {
+        mid: MilestoneRow(
+            mid, city_id, aid, cid, title, as_date(due), utc_or_none(snoozed), person_row(*owner)
         )
-    return rows
+        for mid, city_id, aid, cid, title, due, snoozed, *owner in raw_rows(session, query)
+    }
 
 
 def people_with_role_in(
     session: Session, *, city_ids: Iterable[int], role: Role
 ) -> dict[int, list[PersonRow]]:
     """The people holding `role` for each of these cities, by city id, by name."""
+    query = (
+        sa_select(col(CityRole.city_id), *_PERSON)
+        .join(Person, col(Person.id) == col(CityRole.person_id))
+        .where(in_values(session, col(CityRole.city_id), city_ids), col(CityRole.role) == role)
+        .order_by(col(Person.display_name), col(Person.id))
+    )
     found: dict[int, list[PersonRow]] = {}
-    for chunk in chunked(city_ids):
-        query = (
-            select(CityRole.city_id, Person)
-            .join(Person, col(Person.id) == col(CityRole.person_id))
-            .where(col(CityRole.city_id).in_(chunk), CityRole.role == role)
-            .order_by(col(Person.display_name), col(Person.id))
-        )
-        for city_id, person in session.exec(query):
-            found.setdefault(city_id, []).append(person_row(person))
+    for city_id, *person in session.execute(query):
+        found.setdefault(city_id, []).append(person_row(*person))
     return found
 
 
 def people_by_id(session: Session, *, person_ids: Iterable[int]) -> dict[int, PersonRow]:
     """These people, by id."""
-    found: dict[int, PersonRow] = {}
-    for chunk in chunked(person_ids):
-        for person in session.exec(select(Person).where(col(Person.id).in_(chunk))):
-            row = person_row(person)
-            found[row.id] = row
-    return found
+    query = sa_select(*_PERSON).where(in_values(session, col(Person.id), person_ids))
+    return {row[0]: person_row(*row) for row in session.execute(query)}
 
 
 def ledger_rows(
     session: Session, *, kinds: Iterable[str], targets: Iterable[str]
 ) -> list[LedgerRow]:
     """Every ledger row of these kinds about these targets, whatever the period."""
-    kind_list = sorted(set(kinds))
-    rows = []
-    for chunk in chunked(targets):
-        query = select(NotificationLedger).where(
-            col(NotificationLedger.kind).in_(kind_list),
-            col(NotificationLedger.target).in_(chunk),
-        )
-        rows += [_ledger_row(row) for row in session.exec(query)]
-    return rows
+    query = sa_select(*_LEDGER).where(
+        col(NotificationLedger.kind).in_(sorted(set(kinds))),
+        in_values(session, col(NotificationLedger.target), targets),
+    )
+    return [_ledger_row(*row) for row in raw_rows(session, query)]
 
 
 def ledger_rows_for_periods(
     session: Session, *, kind: str, period_keys: Iterable[str]
 ) -> list[LedgerRow]:
     """Every ledger row of one kind in these periods (e.g. this week's digests of every city)."""
-    rows = []
-    for chunk in chunked(period_keys):
-        query = select(NotificationLedger).where(
-            NotificationLedger.kind == kind, col(NotificationLedger.period_key).in_(chunk)
-        )
-        rows += [_ledger_row(row) for row in session.exec(query)]
-    return rows
+    query = sa_select(*_LEDGER).where(
+        col(NotificationLedger.kind) == kind,
+        in_values(session, col(NotificationLedger.period_key), period_keys),
+    )
+    return [LedgerRow(*row) for row in session.execute(query)]
 
 
 def permanent_errors_since(session: Session, *, since: datetime) -> list[LedgerRow]:
     """Sends given up for good (user gone, channel archived...) claimed at or after `since`."""
     query = (
-        select(NotificationLedger)
+        sa_select(*_LEDGER)
         .where(
-            NotificationLedger.status == NotificationStatus.PERMANENT_ERROR,
+            col(NotificationLedger.status) == NotificationStatus.PERMANENT_ERROR,
             col(NotificationLedger.claimed_at) >= since,
         )
         .order_by(col(NotificationLedger.claimed_at), col(NotificationLedger.id))
     )
-    return [_ledger_row(row) for row in session.exec(query)]
+    return [LedgerRow(*row) for row in session.execute(query)]
+
+
+def followup_target_column() -> ColumnElement[str]:
+    """The ledger target of a respondent's follow-ups, as SQL over an assignment row:
+    `city:C/assessment:A/person:P` (`bot.schedule.keys.followup_target`)."""
+    return (
+        literal("city:", Text)
+        + cast(col(Assessment.city_id), Text)
+        + literal("/assessment:", Text)
+        + cast(col(Assignment.assessment_id), Text)
+        + literal("/person:", Text)
+        + cast(col(Assignment.person_id), Text)
+    )
 
 
 def idle_assignments(
-    session: Session, *, inactive_before: datetime, now: datetime
+    session: Session,
+    *,
+    inactive_before: datetime,
+    now: datetime,
+    followup_kind: str | None = None,
+    followed_up_since: str | None = None,
+    timezones: Iterable[str] | None = None,
+    other_timezones: Iterable[str] | None = None,
 ) -> list[AssignmentRow]:
-    """Assignments in open rounds, interview unfinished, unpaused, idle since `inactive_before`."""
+    """Respondents of open rounds, interview unfinished and unpaused, with no activity and no
+    new area since `inactive_before`: one row per person and round, their areas together.
+
+    With `followup_kind` and `followed_up_since` (a period key), those followed up in that
+    period or later are left out; with `timezones`, only those whose own timezone (their
+    city's when they have none) is one of them, or, with `other_timezones` too, none of those.
+    """
+    latest = func.max(col(Assignment.assigned_at))
     query = (
-        select(Assignment, Assessment, Person, InterviewProgress)
+        sa_select(
+            col(Assignment.assessment_id),
+            col(Assessment.city_id),
+            type_coerce(func.aggregate_strings(col(Assignment.area_id), ","), Text),
+            col(Assessment.rubric_id),
+            col(Assessment.rubric_version),
+            *_PERSON,
+            latest,
+            col(InterviewProgress.last_activity_at),
+            col(InterviewProgress.paused_until),
+            col(InterviewProgress.completed_at),
+        )
         .join(Assessment, col(Assessment.id) == col(Assignment.assessment_id))
         .join(Person, col(Person.id) == col(Assignment.person_id))
         .outerjoin(
@@ -276,7 +458,7 @@ def idle_assignments(
             & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
         )
         .where(
-            Assessment.status == AssessmentStatus.OPEN,
+            col(Assessment.status) == AssessmentStatus.OPEN,
             col(InterviewProgress.completed_at).is_(None),
             or_(
                 col(InterviewProgress.last_activity_at).is_(None),
@@ -287,72 +469,93 @@ def idle_assignments(
                 col(InterviewProgress.paused_until) <= now,
             ),
         )
-        .order_by(col(Assignment.assessment_id), col(Assignment.person_id), col(Assignment.id))
-    )
-    return [_assignment_row(*row) for row in session.exec(query)]
-
-
-def assignments_of(session: Session, *, assessment_ids: Iterable[int]) -> list[AssignmentRow]:
-    """Every assignment of these rounds, with its person and their progress."""
-    rows: list[AssignmentRow] = []
-    for chunk in chunked(assessment_ids):
-        query = (
-            select(Assignment, Assessment, Person, InterviewProgress)
-            .join(Assessment, col(Assessment.id) == col(Assignment.assessment_id))
-            .join(Person, col(Person.id) == col(Assignment.person_id))
-            .outerjoin(
-                InterviewProgress,
-                (col(InterviewProgress.person_id) == col(Assignment.person_id))
-                & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
-            )
-            .where(col(Assignment.assessment_id).in_(chunk))
-            .order_by(col(Assignment.assessment_id), col(Assignment.area_id), col(Person.id))
+        .group_by(
+            col(Assignment.assessment_id),
+            col(Assessment.city_id),
+            col(Assessment.rubric_id),
+            col(Assessment.rubric_version),
+            *_PERSON,
+            col(InterviewProgress.last_activity_at),
+            col(InterviewProgress.paused_until),
+            col(InterviewProgress.completed_at),
         )
-        rows += [_assignment_row(*row) for row in session.exec(query)]
+        .having(latest < inactive_before)
+        .order_by(col(Assignment.assessment_id), col(Person.id))
+    )
+    if timezones is not None:
+        zone = func.coalesce(col(Person.timezone), col(City.timezone))
+        wanted = [in_values(session, zone, list(timezones))]
+        if other_timezones is not None:
+            wanted.append(~in_values(session, zone, list(other_timezones)))
+        query = query.join(City, col(City.id) == col(Assessment.city_id)).where(or_(*wanted))
+    if followup_kind is not None and followed_up_since is not None:
+        recent = (
+            sa_select(literal(1))
+            .select_from(NotificationLedger)
+            .where(
+                col(NotificationLedger.kind) == followup_kind,
+                col(NotificationLedger.target) == followup_target_column(),
+                col(NotificationLedger.period_key) >= followed_up_since,
+            )
+        )
+        query = query.where(~recent.exists())
+    rows = []
+    for aid, city_id, areas, rubric_id, version, *rest in raw_rows(session, query):
+        person, (assigned, active, paused, done) = person_row(*rest[:6]), rest[6:]
+        rows.append(
+            AssignmentRow(
+                aid,
+                city_id,
+                tuple(sorted(set(areas.split(",")))),
+                rubric_id,
+                version,
+                person,
+                utc(assigned),
+                utc_or_none(active),
+                utc_or_none(paused),
+                utc_or_none(done),
+            )
+        )
     return rows
 
 
 def last_period_keys(session: Session, *, kind: str, targets: Iterable[str]) -> dict[str, str]:
     """The newest period key of `kind` claimed for each target (targets never sent are left out)."""
-    found: dict[str, str] = {}
-    for chunk in chunked(targets):
-        query = (
-            select(NotificationLedger.target, func.max(NotificationLedger.period_key))
-            .where(NotificationLedger.kind == kind, col(NotificationLedger.target).in_(chunk))
-            .group_by(col(NotificationLedger.target))
+    query = (
+        sa_select(col(NotificationLedger.target), func.max(col(NotificationLedger.period_key)))
+        .where(
+            col(NotificationLedger.kind) == kind,
+            in_values(session, col(NotificationLedger.target), targets),
         )
-        for target, period_key in session.exec(query):
-            found[target] = period_key
-    return found
-
-
-def _ledger_row(row: NotificationLedger) -> LedgerRow:
-    return LedgerRow(
-        kind=row.kind,
-        target=row.target,
-        period_key=row.period_key,
-        status=NotificationStatus(row.status),
-        claimed_at=row.claimed_at,
-        attempts=row.attempts,
-        error=row.error,
+        .group_by(col(NotificationLedger.target))
     )
+    return {str(target): str(key) for target, key in session.execute(query)}
 
 
-def _assignment_row(
-    assignment: Assignment,
-    assessment: Assessment,
-    person: Person,
-    progress: InterviewProgress | None,
-) -> AssignmentRow:
-    return AssignmentRow(
-        assessment_id=assignment.assessment_id,
-        city_id=assessment.city_id,
-        area_id=assignment.area_id,
-        rubric_id=assessment.rubric_id,
-        rubric_version=assessment.rubric_version,
-        person=person_row(person),
-        assigned_at=assignment.assigned_at,
-        last_activity_at=progress.last_activity_at if progress else None,
-        paused_until=progress.paused_until if progress else None,
-        completed_at=progress.completed_at if progress else None,
-    )
+def milestone_states(
+    session: Session, *, milestone_ids: Iterable[int]
+) -> dict[int, MilestoneState]:
+    """These milestones' status, due date and snooze, by id (read again just before sending)."""
+    query = sa_select(
+        col(Milestone.id),
+        col(Milestone.status),
+        col(Milestone.due_on),
+        col(Milestone.snoozed_until),
+    ).where(in_values(session, col(Milestone.id), milestone_ids))
+    return {
+        mid: MilestoneState(mid, status, as_date(due), utc_or_none(snoozed))
+        for mid, status, due, snoozed in raw_rows(session, query)
+    }
+
+
+def progress_states(
+    session: Session, *, assessment_ids: Iterable[int]
+) -> dict[tuple[int, int], ProgressState]:
+    """Every interview's pause and completion in these rounds, by (person id, round id)."""
+    query = sa_select(
+        col(InterviewProgress.person_id),
+        col(InterviewProgress.assessment_id),
+        col(InterviewProgress.paused_until),
+        col(InterviewProgress.completed_at),
+    ).where(in_values(session, col(InterviewProgress.assessment_id), assessment_ids))
+    return {(row[0], row[1]): ProgressState(*row) for row in session.execute(query)}

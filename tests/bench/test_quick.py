@@ -56,6 +56,9 @@ def test_quick_run_completes_and_writes_every_scenario(tmp_path: Path) -> None:
         assert level["citycheck_settled"] == QUICK.ack_requests + QUICK.warmup_requests
     sqlite = scenarios[2]["figures"]["runs"]["sqlite"]
     assert sqlite["complete"] == QUICK.answer_requests and sqlite["failed"] == 0
+    assert sqlite["stored"] == QUICK.answer_requests + QUICK.warmup_requests  # one per click
+    for number in (1, 2, 6):
+        assert scenarios[number]["figures"]["interaction"].startswith("answer click")
     assert len(scenarios[5]["figures"]["starts_s"]) == QUICK.startup_runs
     assert scenarios[6]["figures"]["status"] == 200
 

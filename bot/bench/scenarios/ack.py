@@ -1,16 +1,19 @@
 """Scenario 1: acknowledgement latency of citycheck's answer click against a bare Bolt app.
 
-Both apps run at once on the same server settings, against the sandbox Slack process; at each
-concurrency the bare app is measured, then citycheck (warm-up first, then the measured
-requests), and citycheck's work after the acks is left to finish before the next level.
+Both apps run at once on the same server settings, against the sandbox Slack process. At each
+concurrency the answer clicks are prepared (respondents with a question waiting), then the bare
+app is sent those very requests (it acks them and does nothing else), then citycheck is (warm-up
+first, then the measured requests), and citycheck's work after the acks is left to finish
+before the next level.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from bot.bench.drive import send, target_for, wait_settled
-from bot.bench.interactions import answer_click, bare_click_requests
+from bot.bench.interactions import answer_click
 from bot.bench.processes import bare_bolt_process, citycheck_process
 from bot.bench.results import MEASURED, PLACEHOLDER, Line, ScenarioResult, judged
 from bot.bench.runner import BenchContext
@@ -33,17 +36,19 @@ def run(ctx: BenchContext) -> ScenarioResult:
     ):
         total = sizes.warmup_requests + sizes.ack_requests
         for concurrency in sizes.concurrencies:
+            ctx.progress(f"    c={concurrency}: preparing {total:,} {interaction.label}s")
+            sandbox.reset()
+            requests = interaction.prepare(target_for(sandbox, bot, ctx.sqlite_url("ack")), total)
             ctx.progress(f"    c={concurrency}: bare Bolt")
             base, _ = send(
                 bare,
-                bare_click_requests(total),
+                requests,
                 concurrency=concurrency,
                 warmup=sizes.warmup_requests,
                 client_processes=ctx.client_processes,
             )
-            ctx.progress(f"    c={concurrency}: citycheck, {interaction.label}")
-            sandbox.reset()
-            requests = interaction.prepare(target_for(sandbox, bot, ctx.sqlite_url("ack")), total)
+            ctx.progress(f"    c={concurrency}: citycheck")
+            since = time.time()
             measured, _ = send(
                 bot,
                 requests,
@@ -51,7 +56,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
                 warmup=sizes.warmup_requests,
                 client_processes=ctx.client_processes,
             )
-            settled = wait_settled(sandbox, interaction, total)
+            settled = wait_settled(sandbox, interaction, total, since=since)
             levels.append(
                 {
                     "concurrency": concurrency,

@@ -1,13 +1,15 @@
 """Scenario 2: complete answers per second, on SQLite and on PostgreSQL.
 
-A complete answer is a click acknowledged, the answer stored and the question message updated
-in the sandbox: throughput counts the interactions whose settling call (`settles_on`) reached
-the sandbox, from the release of the clients to the last such call.
+A complete answer is a click acknowledged, the answer stored, the question message replaced by
+its record and the next question posted in the sandbox: throughput counts the interactions
+whose settling calls (`settles_on`) all reached the sandbox, from the release of the clients to
+the last such call. The answers the database holds afterwards are counted too.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -58,9 +60,10 @@ def _measure(ctx: BenchContext, interaction: Interaction, name: str, url: str) -
         requests = interaction.prepare(target_for(sandbox, bot, url), total)
         warm = requests[: sizes.warmup_requests]
         if warm:
+            since = time.time()
             send(bot, warm, concurrency=sizes.answer_concurrency, warmup=0,
                  client_processes=ctx.client_processes)  # fmt: skip
-            wait_settled(sandbox, interaction, len(warm))
+            wait_settled(sandbox, interaction, len(warm), since=since)
         measured, _ = send(
             bot,
             requests[sizes.warmup_requests :],
@@ -74,11 +77,27 @@ def _measure(ctx: BenchContext, interaction: Interaction, name: str, url: str) -
     elapsed = settled.last_at - measured.started_at
     return {
         "acks": measured.summary(),
+        "stored": stored_answers(url),
         "complete": settled.done,
         "failed": settled.failed,
         "seconds": round(elapsed, 3),
         "complete_per_s": round(settled.done / elapsed, 1) if elapsed > 0 else 0.0,
     }
+
+
+def stored_answers(url: str) -> int:
+    """How many answers the database holds (one per complete click, warm-up included)."""
+    from sqlalchemy import func, select
+
+    from storage.engine import make_engine
+    from storage.models import Answer
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(Answer)).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _result(
@@ -87,7 +106,8 @@ def _result(
     lines = []
     for name, run in runs.items():
         shown = (
-            f"{run['complete_per_s']:,.0f}/s ({run['complete']} complete, {run['failed']} failed)"
+            f"{run['complete_per_s']:,.0f}/s ({run['complete']} complete, {run['failed']} failed, "
+            f"{run['stored']} answers stored)"
         )
         if name == "sqlite":
             lines.append(

@@ -25,19 +25,15 @@ SWEEPER = "bot.schedule.sweep:Sweeper"
 
 
 def digest_job(engine: Engine, *, rubric: Rubric, now: datetime) -> dict[str, Any]:
-    """Build every city's digest of the week, in the sweep's batches (the measuring process)."""
+    """Build every city's digest of the week at once, as a sweep does (the measuring process)."""
     from bot.schedule.due import due_digests
-    from bot.schedule.sweep import DIGEST_BATCH
     from storage.repo import sweeps
     from storage.session import unit_of_work
 
     build = resolve(DIGEST_BUILDER)
-    built = 0
     with unit_of_work(engine, read_only=True) as session:
         due = due_digests(now, sweeps.all_cities(session))
-        for start in range(0, len(due), DIGEST_BATCH):
-            batch = due[start : start + DIGEST_BATCH]
-            built += len(build(session, rubric=rubric, due=batch, now=now))
+        built = len(build(session, rubric=rubric, due=due, now=now))
     return {"due": len(due), "built": built}
 
 

@@ -8,6 +8,8 @@ the ack has finished.
 
 from __future__ import annotations
 
+import time
+
 from bot.bench.drive import wait_settled
 from bot.bench.interactions import Target, answer_click
 from bot.bench.measure import StatementCounter
@@ -34,8 +36,9 @@ def run(ctx: BenchContext) -> ScenarioResult:
             running_bot(sandbox, engine=engine, rubric=load_bundled_rubric()) as bot,
         ):
             first, second = interaction.prepare(Target(sandbox, bot.workspace, url), 2)
+            since = time.time()
             bot.workspace.send(first.body, first.content_type)
-            wait_settled(sandbox, interaction, 1)
+            wait_settled(sandbox, interaction, 1, since=since)
             with StatementCounter(engine) as counter:
                 answer = bot.workspace.send(second.body, second.content_type)
                 before_ack = counter.count
