@@ -20,7 +20,7 @@ from typing import Any
 from rubric.problems import AnswersError, Problem
 from rubric.schema import Criterion, Rubric
 from rubric.scoring import Answer
-from rubric.yaml_reader import Located, read_yaml, scalar_reading
+from rubric.yaml_reader import Located, read_yaml, scalar_reading, too_large
 
 _WORDS = "all, none, unsure or a list of ticked item ids"
 
@@ -29,6 +29,9 @@ def load_answers(path: Path | str, rubric: Rubric) -> dict[str, Answer]:
     """Read an answers file for `rubric`; AnswersError lists every problem found."""
     path = Path(path)
     try:
+        large = too_large(str(path), path.stat().st_size)  # refused before it is read
+        if large is not None:
+            raise AnswersError([large])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"

@@ -37,6 +37,8 @@ class AnswerSource(StrEnum):
     TYPED = "typed"
     EDIT = "edit"
     IMPORT = "import"
+    CARRY_OVER = "carry_over"
+    """Confirmed unchanged from the previous round ("Still true")."""
 
 
 class MilestoneStatus(StrEnum):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, null, text
 from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
 
@@ -297,7 +297,10 @@ class Milestone(SQLModel, table=True):
     """A step of a plan toward meeting a criterion, with an owner and a due date."""
 
     __tablename__ = "milestone"
-    __table_args__ = (Index("ix_milestone_status_due_on", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_milestone_status_due_on", "status", "due_on"),
+        Index("ix_milestone_status_next_reminder_at", "status", "next_reminder_at"),
+    )
 
     id: int | None = _pk()
     plan_id: int = _fk("plan.id", ondelete="CASCADE", index=True)
@@ -313,6 +316,12 @@ class Milestone(SQLModel, table=True):
     snoozed_until: datetime | None = _at(optional=True)
     evidence_url: str | None = Field(default=None, max_length=2000)
     created_at: datetime = _at()
+    next_reminder_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": null()}
+    )
+    """When the scheduler next looks at this milestone (its next reminder); None: at the next
+    sweep. Any other change to the row clears it (`onupdate`), so a new due date or snooze is
+    seen at once; see `bot.schedule.sweep`."""
 
 
 class NotificationLedger(SQLModel, table=True):
@@ -387,3 +396,7 @@ class ReportFile(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     """Where it was shared; None for a file kept private to the bot."""
     uploaded_at: datetime = _at()
+
+
+# The tables of Slack's OAuth stores share this metadata, so migrations build them too.
+from storage import slack_tables as _slack_tables  # noqa: E402, F401

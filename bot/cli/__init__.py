@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import bench_cmd, db_cmd, demo_cmd, report_cmd, rubric_cmd, run_cmd, scheduler_cmd
+from bot.cli import (
+    bench_cmd,
+    city_cmd,
+    db_cmd,
+    demo_cmd,
+    report_cmd,
+    rubric_cmd,
+    run_cmd,
+    scheduler_cmd,
+)
 
 app = typer.Typer(
     name="citycheck",
@@ -24,6 +33,7 @@ run_cmd.register(app)
 bench_cmd.register(app)
 report_cmd.register(app)
 scheduler_cmd.register(app)
+city_cmd.register(app)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from bot.i18n import Translator
     from bot.reports.model import CityReport
-    from rubric.schema import Rubric
+    from rubric.registry import RubricRegistry
     from storage.models import City
 
 cohort_app = typer.Typer(help="Reports across a cohort of cities.", no_args_is_help=True)
@@ -91,18 +91,22 @@ def report_command(
 
     with _database() as engine, _progress() as progress:
         task = progress.add_task("Reading the database", total=3)
-        rubric = _rubric()
+        rubrics = _rubrics()
         with _session(engine) as session:
             found = _find_city(session, city)
             assert found.id is not None
             try:
-                report = build_city_report(session, rubric=rubric, city_id=found.id, now=_now())
+                report = build_city_report(
+                    session, rubric=rubrics.current, city_id=found.id, now=_now(), rubrics=rubrics
+                )
             except NoAssessmentError:
                 raise _failure(
                     f"{found.name} has not started an assessment yet: nothing to report"
                 ) from None
             except RubricMismatchError as exc:
-                raise _failure(f"{exc}; set CITYCHECK_RUBRIC to that rubric's file") from None
+                raise _failure(
+                    f"{exc}; put that version's rubric file in the folder CITYCHECK_RUBRIC_DIR"
+                ) from None
         tr = translator(lang.value if lang else report.city.language)
         progress.update(task, advance=1, description="Writing the report")
         content = _render(report, tr, output_format)
@@ -133,7 +137,7 @@ def cohort_report_command(
     from storage.repo import orgs
 
     with _database() as engine, _progress() as progress:
-        rubric = _rubric()
+        rubrics = _rubrics()
         with _session(engine) as session:
             workspace_id = None
             if workspace is not None:
@@ -145,7 +149,8 @@ def cohort_report_command(
             task = progress.add_task("Scoring cities", total=len(city_ids))
             cities = load_cohort(
                 session,
-                rubric=rubric,
+                rubric=rubrics.current,
+                rubrics=rubrics,
                 city_ids=city_ids,
                 on_progress=lambda done: progress.update(task, completed=done),
             )
@@ -201,15 +206,24 @@ def _describe(city: City) -> str:
     return f"{city.name} ({where}), id {city.id}"
 
 
-def _rubric() -> Rubric:
-    from bot.cli.rubric_cmd import load_or_exit
+def _rubrics() -> RubricRegistry:
+    """The current rubric (CITYCHECK_RUBRIC) with every other loaded version, or exit."""
     from bot.settings import SettingsError, load_settings
+    from rubric.problems import RubricError
+    from rubric.registry import load_registry
 
     try:
         settings = load_settings()
+        folders = [settings.rubric_dir] if settings.rubric_dir else []
+        return load_registry(settings.rubric_path, folders)
     except SettingsError as exc:
         raise _failure(str(exc)) from None
-    return load_or_exit(settings.rubric_path)
+    except RubricError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise _failure(
+            "a rubric file is not valid: fix it, or point the settings elsewhere"
+        ) from None
 
 
 def _now() -> datetime:

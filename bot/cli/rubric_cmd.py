@@ -41,12 +41,31 @@ def register(app: typer.Typer) -> None:
     app.command("score")(score_command)
 
 
+RequiredLanguages = Annotated[
+    str,
+    typer.Option(
+        "--require-translations",
+        metavar="LANGS",
+        help="Languages every text must be translated into, e.g. es,pt: a missing "
+        "translation is then an error (exit 1). Otherwise it is a warning.",
+        show_default=False,
+    ),
+]
+
+
 @rubric_app.command("check")
-def check_command(path: RubricPath = None) -> None:
-    """Validate a rubric file: a one-line summary if it is valid, every problem if not (exit 1)."""
+def check_command(path: RubricPath = None, require_translations: RequiredLanguages = "") -> None:
+    """Validate a rubric file: a one-line summary if it is valid, every problem if not (exit 1).
+
+    Texts without a Spanish or Portuguese translation are listed as warnings (the bot shows
+    the English there), or as errors for the languages given to --require-translations.
+    """
     from rubric.scoring import format_percent
 
+    required = _languages(require_translations)
     rubric = load_or_exit(path)
+    if not _translations_ok(rubric, path, required):
+        raise typer.Exit(1)
     criteria = rubric.criteria()
     levels = ", ".join(f"{lv.name.en} {format_percent(lv.min_percent)}%" for lv in rubric.levels)
     name = path.name if path else "bundled rubric"
@@ -55,6 +74,51 @@ def check_command(path: RubricPath = None) -> None:
         f"{len(criteria)} criteria ({len(rubric.core_ids())} core), "
         f"{len(rubric.levels)} levels ({levels})"
     )
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    """The languages of --require-translations ("es,pt"), or a usage error naming the choices."""
+    from rubric.translations import TRANSLATED
+
+    wanted = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [lang for lang in wanted if lang not in TRANSLATED]
+    if unknown:
+        raise typer.BadParameter(
+            f"{', '.join(unknown)}: use {' or '.join(TRANSLATED)} (comma-separated, e.g. es,pt)",
+            param_hint="--require-translations",
+        )
+    return wanted
+
+
+def _translations_ok(rubric: Rubric, path: Path | None, required: tuple[str, ...]) -> bool:
+    """Report missing translations: errors for `required` languages, warnings for the others."""
+    from rubric.loader import bundled_rubric_path
+    from rubric.translations import LANGUAGE_NAMES, missing_translations
+
+    source = path or bundled_rubric_path()
+    shown = str(path) if path else source.name
+    errors = 0
+    for missing in missing_translations(rubric, source, filename=shown):
+        if not missing.problems:
+            continue
+        name = LANGUAGE_NAMES.get(missing.lang, missing.lang)
+        if missing.lang in required:
+            errors += len(missing.problems)
+            for problem in missing.problems:
+                typer.echo(str(problem), err=True)
+        elif missing.none_translated:
+            typer.echo(
+                f"warning: {shown}: no text has a {name} translation, so {name} speakers read "
+                f"this rubric in English; add `{missing.lang}:` to each text",
+                err=True,
+            )
+        else:
+            for problem in missing.problems:
+                typer.echo(f"warning: {problem}", err=True)
+    if errors:
+        plural = "s are" if errors != 1 else " is"
+        typer.echo(f"{errors} translation{plural} missing: the rubric is not complete", err=True)
+    return errors == 0
 
 
 @rubric_app.command("show")

@@ -16,7 +16,12 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _secrets(settings: Any) -> list[str]:
-    values = [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token]
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_secret,
+    ]
     found = [v.get_secret_value() for v in values if v is not None]
     from urllib.parse import urlsplit
 
@@ -25,11 +30,21 @@ def _secrets(settings: Any) -> list[str]:
 
 
 def _check_token(settings: Any) -> None:
-    """Ask Slack (auth.test) whether the bot token works; a refusal stops the start."""
+    """Ask Slack (auth.test) whether the bot token works; a refusal stops the start.
+
+    In OAuth mode each workspace's token comes from its installation: nothing to check here.
+    """
     import logging
 
     from bot.slack.client import TokenRefused, build_client, verify_token
 
+    if settings.oauth_enabled:
+        if settings.slack_bot_token is not None:
+            logging.getLogger("citycheck").warning(
+                "SLACK_BOT_TOKEN is ignored: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET each "
+                "workspace's token comes from its installation (install at /slack/install)"
+            )
+        return
     try:
         identity = verify_token(build_client(settings))
     except TokenRefused as exc:
@@ -44,14 +59,15 @@ def _check_token(settings: Any) -> None:
 
 def _prepare(settings: Any) -> Any:
     """Once, before serving: bring the database schema up to date and load (so check) the rubric."""
-    from bot.deps import load_configured_rubric, migrate_database
+    from bot.deps import load_configured_registry, migrate_database
     from rubric.problems import DataFileError
     from storage.engine import DatabaseUnavailableError, DatabaseUrlError
     from storage.migrate import MigrationError, SchemaOutdatedError
 
     try:
         migrate_database(settings)
-        return load_configured_rubric(settings)
+        registry = load_configured_registry(settings)  # every version, so each is checked
+        return registry.current if registry is not None else None
     except (DatabaseUrlError, DatabaseUnavailableError, MigrationError, SchemaOutdatedError) as exc:
         raise _fail(str(exc)) from None
     except DataFileError as exc:
@@ -63,14 +79,29 @@ def _background_services(no_scheduler: bool) -> list[Any]:
 
     The scheduler (reminders, digests, follow-ups), left out with --no-scheduler: the factory
     gets the serving process's Deps and returns an object with `start()` and `stop()`, started
-    once the app is built and stopped at shutdown. Each worker process runs one; the ledger
-    keeps their sends single.
+    once the app is built and stopped at shutdown. Each worker process runs one, and they
+    elect one leader among themselves and every other scheduler on the database (see
+    `bot.schedule.leader`); the ledger keeps sends single whatever happens.
     """
     if no_scheduler:
         return []
     from bot.slack.outbox import scheduler_service
 
     return [scheduler_service]
+
+
+def _refuse_second_sqlite_scheduler(settings: Any) -> None:
+    """On SQLite, stop here if another process already runs a scheduler on the same file."""
+    from bot.schedule.leader import sqlite_refusal
+    from storage.engine import parse_database_url
+    from storage.leader import FileLock, scheduler_lock
+
+    lock = scheduler_lock(parse_database_url(settings.database_url.get_secret_value()))
+    if not isinstance(lock, FileLock):
+        return
+    if not lock.try_acquire():
+        raise _fail(sqlite_refusal(lock))
+    lock.release()  # this server's scheduler (one of its workers) takes it once serving
 
 
 def run(
@@ -92,8 +123,10 @@ def run(
 ) -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT.
 
-    HTTP serves POST /slack/events (events, commands, interactions) and GET /healthz. Stop with
-    SIGTERM or Ctrl-C: requests in flight finish first.
+    HTTP serves POST /slack/events (events, commands, interactions) and GET /healthz, plus
+    GET /slack/install and /slack/oauth_redirect with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
+    (one installation for several workspaces; always HTTP). Stop with SIGTERM or Ctrl-C:
+    requests in flight finish first.
     """
     from bot.settings import SettingsError, load_settings
     from bot.slack.logging_setup import setup_logging
@@ -102,11 +135,19 @@ def run(
         raise _fail("choose one of --http and --socket-mode")
     try:
         settings = load_settings()
-        settings.require_slack()
+        settings.check_slack()
         level = setup_logging(secrets=_secrets(settings))
     except (SettingsError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    use_socket = socket_mode or (settings.slack_app_token is not None and not http)
+    if socket_mode and settings.oauth_enabled:
+        raise _fail(
+            "installing in several workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) needs "
+            "HTTP mode, where Slack sends installers back to /slack/oauth_redirect: drop "
+            "--socket-mode"
+        )
+    use_socket = socket_mode or (
+        settings.slack_app_token is not None and not http and not settings.oauth_enabled
+    )
     if use_socket and settings.slack_app_token is None:
         raise _fail(
             "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...) with "
@@ -117,6 +158,8 @@ def run(
     from bot.slack import server
 
     services = _background_services(no_scheduler)
+    if services:
+        _refuse_second_sqlite_scheduler(settings)
     if use_socket:
         server.serve_socket_mode(settings, services=services, rubric=rubric)
         return

@@ -35,38 +35,48 @@ def _clock(start: str | None) -> Any:
 
 
 def _deps(clock: Any) -> Any:
-    """Settings, the Web API client (the bot token is enough), the database and the rubric."""
-    from slack_sdk import WebClient
+    """Settings, the Web API client (the bot token is enough), the database and the rubric.
 
+    In OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) each workspace's client comes from
+    its installation, in the same database.
+    """
     from bot.cli.run_cmd import _prepare, _secrets
     from bot.deps import Deps
     from bot.settings import SettingsError, load_settings
-    from bot.slack.client import CLIENT_TIMEOUT_SECONDS, DEFAULT_API_URL, build_retry_handlers
+    from bot.slack.client import build_client
     from bot.slack.logging_setup import setup_logging
     from storage.engine import DatabaseUrlError, make_engine
 
     try:
         settings = load_settings()
         setup_logging(secrets=_secrets(settings))
+        settings.check_oauth_pair()
     except (SettingsError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    if settings.slack_bot_token is None:
+    if not settings.oauth_enabled and settings.slack_bot_token is None:
         raise _fail(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from your "
-            "Slack app's OAuth & Permissions page"
+            "Slack app's OAuth & Permissions page (or, for several workspaces, set "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"
         )
     rubric = _prepare(settings)
-    client = WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url or DEFAULT_API_URL,
-        timeout=CLIENT_TIMEOUT_SECONDS,
-        retry_handlers=build_retry_handlers(),
-    )
     try:
         engine = make_engine(settings.database_url.get_secret_value())
     except DatabaseUrlError as exc:
         raise _fail(str(exc)) from None
-    return Deps(settings=settings, client=client, engine=engine, rubric=rubric, clock=clock)
+    team_clients = None
+    if settings.oauth_enabled:
+        from bot.slack.installations import InstalledClients
+
+        team_clients = InstalledClients.on_database(settings, engine)
+    return Deps(
+        settings=settings,
+        client=build_client(settings),
+        engine=engine,
+        rubric=rubric,
+        clock=clock,
+        team_clients=team_clients,
+    )
 
 
 def scheduler(
@@ -88,31 +98,44 @@ def scheduler(
 ) -> None:
     """Send milestone reminders, weekly digests and respondent follow-ups, each exactly once.
 
-    Runs alone, for deployments whose bot processes run with `citycheck run --no-scheduler`;
-    several schedulers may run at once (every send is claimed in the database first). Stop with
-    SIGTERM or Ctrl-C: the send in progress finishes first.
+    Runs alone, for deployments whose bot processes run with `citycheck run --no-scheduler`.
+    On PostgreSQL several may run: one leads (an advisory lock) and sweeps, the others take over
+    within seconds when it stops or dies; --once skips its sweep while another leads. On SQLite
+    a second scheduler is refused. Stop with SIGTERM or Ctrl-C: the send in progress finishes
+    first.
     """
     import signal
     import threading
 
-    from bot.schedule.ticker import SchedulerService
-    from bot.slack.outbox import build_sweeper
+    from bot.schedule.leader import LeaderService, sqlite_refusal
+    from bot.slack.outbox import build_sweeper, scheduler_service
+    from storage.leader import FileLock
 
     deps = _deps(_clock(now))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    sweeper = build_sweeper(deps, stop=stop, channel_interval=channel_interval)
+    service: LeaderService = scheduler_service(
+        deps, interval=interval, channel_interval=channel_interval
+    )
+    lock = service.lock
     try:
+        if isinstance(lock, FileLock) and not lock.try_acquire():
+            raise _fail(sqlite_refusal(lock))
         if once:
+            if not lock.try_acquire():
+                print("sweep: skipped: another scheduler is leading", flush=True)
+                return
+            sweeper = build_sweeper(deps, stop=stop, channel_interval=channel_interval)
             print(f"sweep: {sweeper.sweep().summary()}", flush=True)
             return
-        service = SchedulerService(sweeper.sweep_safely, interval=interval, stop=stop)
+        service.announce = lambda line: print(line, flush=True)
         service.start()
-        print(f"scheduler running: a sweep every {interval:g} s", flush=True)
+        print(f"scheduler running: a sweep every {interval:g} s while leading", flush=True)
         stop.wait()
         service.stop()
     finally:
+        lock.release()
         deps.engine.dispose()
 
 

@@ -46,6 +46,8 @@ VERBS = ("answers", "types", "pauses", "changes", "adds evidence")
 ANSWERING = frozenset({"start", "resume", *VERBS})
 TOP_KEYS = ("city", "population", "coordinator", "team", "steps")
 MAX_PER_AREA = 3
+MAX_SCRIPT_BYTES = 256 * 1024
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class ScriptError(DataFileError):
@@ -80,6 +82,11 @@ def load_script(path: Path | str, rubric: Rubric) -> DemoScript:
     """Read and check a demo script; ScriptError lists every problem found."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_SCRIPT_BYTES:
+            limit = MAX_SCRIPT_BYTES // 1024
+            raise ScriptError(
+                [Problem(str(path), None, "", f"the file is larger than {limit} KB: shorten it")]
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
@@ -241,7 +248,9 @@ class _Checker:
             return WORDS[value.strip().lower()]
         numbers = [value] if isinstance(value, int) and not isinstance(value, bool) else value
         if isinstance(numbers, str):
-            numbers = [int(w) if w.isdigit() else w for w in re.split(r"[\s,]+", numbers.strip())]
+            numbers = [
+                int(w) if _DIGITS.fullmatch(w) else w for w in re.split(r"[\s,]+", numbers.strip())
+            ]
         if (
             isinstance(numbers, list)
             and numbers

@@ -11,7 +11,7 @@ hint and changes nothing (the services refuse such clicks earlier, with a logged
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.interview import handlers as on
@@ -34,6 +34,7 @@ from bot.interview.model import (
     Snapshot,
     Start,
     Status,
+    StillTrue,
     Text,
     Transition,
 )
@@ -110,6 +111,7 @@ TABLE: tuple[Row, ...] = (
     _row(ASSIGNED, Skip, on.skip, "mark skipped (an answer stays); next if current"),
     _row(ASSIGNED, Back, on.back, "ask the person's previous criterion"),
     _row(ASSIGNED, Change, on.change, "ask the criterion again in place of its record"),
+    _row(ASSIGNED, StillTrue, on.still_true, "store last round's answer again, as Save"),
     _row(WORKING, Pause, on.ask_pause, "ask until when"),
     _row(WORKING, PauseFor, on.pause_for, "store the pause; the place is kept"),
     _row(Phase.DONE, Pause, on.already_done, "nothing left to pause"),
@@ -149,14 +151,14 @@ def apply(snapshot: Snapshot, transition: Transition) -> Snapshot:
         w = transition.answer
         answers[w.criterion_id] = Given(w.kind, w.ticked, w.note, w.evidence)
     place = transition.place
-    return Snapshot(
-        snapshot.assessment_id,
-        snapshot.criteria,
-        answers,
-        place.cursor if place else snapshot.cursor,
-        place.paused_until if place else snapshot.paused_until,
-        place.completed if place else snapshot.completed,
-        snapshot.timezone,
+    if place is None:
+        return replace(snapshot, answers=answers)
+    return replace(
+        snapshot,
+        answers=answers,
+        cursor=place.cursor,
+        paused_until=place.paused_until,
+        completed=place.completed,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -36,6 +37,11 @@ class EvidenceInput:
 def read_evidence(links_text: str | None, note_text: str | None) -> EvidenceInput:
     """Check the modal's fields; each problem says what to fix."""
     problems: dict[str, Problem] = {}
+    if len(links_text or "") > LINKS_MAX * (LINK_MAX + 1):  # a huge paste: not split at all
+        problems["links"] = Problem(
+            N_("Give at most {limit} links at a time."), {"limit": LINKS_MAX}
+        )
+        links_text = ""
     lines = [line.strip() for line in (links_text or "").splitlines() if line.strip()]
     links: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -54,6 +60,10 @@ def read_evidence(links_text: str | None, note_text: str | None) -> EvidenceInpu
             N_("The note has {length} characters; keep it to {limit}."),
             {"length": len(note), "limit": NOTE_MAX},
         )
+    elif note is not None and has_control_characters(note):
+        problems["note"] = Problem(
+            N_("The note holds control characters that cannot be shown; type it again."), {}
+        )
     if not links and note is None and not problems:
         problems["links"] = Problem(N_("Add at least one link, or write a note."), {})
     return EvidenceInput(tuple(dict.fromkeys(links)), note, problems)
@@ -64,6 +74,22 @@ def N_(message: str) -> str:
     return message
 
 
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds control characters other than tabs and line breaks."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+
+
+def is_web_link(text: str) -> bool:
+    """True for an http or https link with a host: printable, no spaces, at most LINK_MAX long."""
+    if len(text) > LINK_MAX or not text.isprintable() or " " in text:
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed IPv6 host: http://[::1
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def _link_problem(line: str, number: int) -> Problem | None:
     if len(line) > LINK_MAX:
         return Problem(
@@ -72,8 +98,15 @@ def _link_problem(line: str, number: int) -> Problem | None:
         )
     if any(ch.isspace() for ch in line):
         return Problem(N_("Line {line}: put one link per line, without spaces."), {"line": number})
-    parts = urlsplit(line)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not line.isprintable():
+        return Problem(
+            N_(
+                "Line {line}: the link holds invisible or control characters; "
+                "type it again or copy it from the browser's address bar."
+            ),
+            {"line": number},
+        )
+    if not is_web_link(line):
         return Problem(
             N_(
                 "Line {line}: a link must start with http:// or https://, "

@@ -28,6 +28,7 @@ from bot.interview.model import (
     Skip,
     Snapshot,
     Source,
+    StillTrue,
     Transition,
 )
 from bot.interview.pause import pause_until
@@ -101,7 +102,10 @@ def recap(ctx: Context, event: Event) -> Transition:
 
 
 def answer(ctx: Context, event: Event) -> Transition:
-    """Save, None of these or Not sure: store the answer and move on if it was current."""
+    """Save, None of these or Not sure: store the answer and move on if it was current.
+
+    A first Save in this round of a question answered last round keeps last round's note and
+    evidence links (the checklist was shown pre-ticked with that answer)."""
     assert isinstance(event, Save | NoneOfThese | NotSure)
     s, cid = ctx.snapshot, event.criterion_id
     items = frozenset(it.id for it in ctx.rubric.criterion(cid).checklist)
@@ -111,8 +115,33 @@ def answer(ctx: Context, event: Event) -> Transition:
         kind = Kind.UNSURE if isinstance(event, NotSure) else Kind.ANSWERED
         ticked = event.ticked & items
     before = s.given(cid)
-    given = Given(kind, ticked, before.note if before else None, before.evidence if before else ())
-    return _store(ctx, cid, given, changed=before is not None and before.settled)
+    settled = before is not None and before.settled
+    last = s.previous.get(cid) if isinstance(event, Save) and not settled else None
+    note, links = _kept(before, last)
+    return _store(ctx, cid, Given(kind, ticked, note, links), changed=settled)
+
+
+def still_true(ctx: Context, event: Event) -> Transition:
+    """Store last round's answer (ticks, note, evidence) again; with none, ask the question."""
+    assert isinstance(event, StillTrue)
+    s, cid = ctx.snapshot, event.criterion_id
+    last = s.previous.get(cid)
+    if last is None:
+        return say(ctx, nav.question(s, ctx.rubric, cid, replace=not ctx.typed))
+    before = s.given(cid)
+    note, links = _kept(before, last)
+    given = Given(last.kind, last.ticked, note, links)
+    settled = before is not None and before.settled
+    return _store(ctx, cid, given, changed=settled, source="carry_over")
+
+
+def _kept(before: Given | None, last: Given | None) -> tuple[str | None, tuple[str, ...]]:
+    """The note and evidence links an answer keeps: this round's, with last round's added."""
+    note = before.note if before else None
+    links = before.evidence if before else ()
+    if last is None:
+        return note, links
+    return note or last.note, tuple(dict.fromkeys((*last.evidence, *links)))
 
 
 def skip(ctx: Context, event: Event) -> Transition:
@@ -234,19 +263,27 @@ def _is_current(snapshot: Snapshot, criterion_id: str) -> bool:
     return criterion_id in (nav.shown(snapshot), nav.current(snapshot))
 
 
-def _write(ctx: Context, criterion_id: str, given: Given) -> AnswerWrite:
+def _write(
+    ctx: Context, criterion_id: str, given: Given, source: Source | None = None
+) -> AnswerWrite:
     return AnswerWrite(
         criterion_id,
         given.kind,
         given.ticked,
         given.note,
         given.evidence,
-        _source(ctx, criterion_id),
+        source or _source(ctx, criterion_id),
     )
 
 
 def _store(
-    ctx: Context, cid: str, given: Given, *, changed: bool, write: bool = True
+    ctx: Context,
+    cid: str,
+    given: Given,
+    *,
+    changed: bool,
+    write: bool = True,
+    source: Source | None = None,
 ) -> Transition:
     """Store an answer; reply with its record, finished areas, and the next question."""
     s, rubric = ctx.snapshot, ctx.rubric
@@ -267,6 +304,7 @@ def _store(
             changed=changed and s.given(cid) != given,
             evidence_count=len(given.evidence),
             replace=not ctx.typed,
+            still_true=source == "carry_over",
         )
     ]
     area = rubric.area_of(cid).id
@@ -291,21 +329,18 @@ def _store(
         question = nav.question(after, rubric, cursor, replace=False)
         replies.append(replace(question, only_left=only_left))
     place = Place(cursor=cursor, completed=after.all_settled())
-    answer = _write(ctx, cid, given) if write else None
+    answer = _write(ctx, cid, given, source) if write else None
     return Transition(
         _phase_after(after, place), tuple(replies), answer, place, finished, done_areas
     )
 
 
 def _phase_after(snapshot: Snapshot, place: Place) -> Phase:
-    moved = Snapshot(
-        snapshot.assessment_id,
-        snapshot.criteria,
-        snapshot.answers,
-        place.cursor,
-        place.paused_until,
-        place.completed,
-        snapshot.timezone,
+    moved = replace(
+        snapshot,
+        cursor=place.cursor,
+        paused_until=place.paused_until,
+        completed=place.completed,
     )
     return nav.phase_of(moved)
 

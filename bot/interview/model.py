@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
+from rubric.diff import ChangeKind
 from rubric.schema import Rubric
 
 if TYPE_CHECKING:
@@ -76,6 +77,11 @@ class Snapshot:
     completed: bool = False
     timezone: str = "UTC"
     """The person's IANA timezone (the city's when unknown), for pause times."""
+    previous: Mapping[str, Given] = field(default_factory=dict)
+    """Last round's answers to the criteria that are the same question in this round (answered
+    or unsure), offered with "Still true"; empty in a first round."""
+    fresh: Mapping[str, ChangeKind] = field(default_factory=dict)
+    """Criteria that changed (or are new) since last round's rubric version: asked afresh."""
 
     def given(self, criterion_id: str) -> Given | None:
         """The current answer to a criterion, if any."""
@@ -94,15 +100,7 @@ class Snapshot:
         """The snapshot after an answer is stored."""
         answers = dict(self.answers)
         answers[criterion_id] = given
-        return Snapshot(
-            assessment_id=self.assessment_id,
-            criteria=self.criteria,
-            answers=answers,
-            cursor=self.cursor,
-            paused_until=self.paused_until,
-            completed=self.completed,
-            timezone=self.timezone,
-        )
+        return replace(self, answers=answers)
 
 
 def assigned_criteria(rubric: Rubric, area_ids: Iterable[str]) -> tuple[str, ...]:
@@ -164,6 +162,13 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class StillTrue:
+    """Last round's answer to this criterion still holds: store it again in this round."""
+
+    criterion_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Pause:
     """Stop for now: the engine asks until when."""
 
@@ -209,6 +214,7 @@ Event = (
     | Skip
     | Back
     | Change
+    | StillTrue
     | Pause
     | PauseFor
     | Status
@@ -224,6 +230,7 @@ EVENT_TYPES: tuple[type, ...] = (
     Skip,
     Back,
     Change,
+    StillTrue,
     Pause,
     PauseFor,
     Status,
@@ -234,7 +241,7 @@ EVENT_TYPES: tuple[type, ...] = (
 
 # ---- the transition -------------------------------------------------------------------------
 
-Source = Literal["click", "typed", "edit"]
+Source = Literal["click", "typed", "edit", "carry_over"]
 
 
 @dataclass(frozen=True, slots=True)

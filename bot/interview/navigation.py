@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.interview.model import Given, Kind, Phase, Snapshot
-from bot.interview.views import AreaProgress, Question
+from bot.interview.views import AreaProgress, LastAnswer, Question
 from rubric.schema import Rubric
-from rubric.scoring import Answer, Score, score
+from rubric.scoring import Answer, CriterionStatus, Score, score
 
 
 def phase_of(snapshot: Snapshot) -> Phase:
@@ -113,6 +113,8 @@ def question(snapshot: Snapshot, rubric: Rubric, criterion_id: str, *, replace: 
     in_area = [c.id for c in area.criteria]
     given = snapshot.given(criterion_id)
     revisit = given is not None and given.kind is Kind.SKIPPED and _first_pass_over(snapshot)
+    last = last_answer(snapshot, rubric, criterion_id)
+    ticked = given.ticked if given is not None and (given.settled or last is None) else None
     return Question(
         assessment_id=snapshot.assessment_id,
         criterion_id=criterion_id,
@@ -121,12 +123,32 @@ def question(snapshot: Snapshot, rubric: Rubric, criterion_id: str, *, replace: 
         area_total=len(in_area),
         position=snapshot.criteria.index(criterion_id) + 1,
         total=len(snapshot.criteria),
-        ticked=given.ticked if given else frozenset(),
+        ticked=ticked if ticked is not None else (last.ticked if last else frozenset()),
         given=given.kind if given else None,
         skipped_left=skipped_left(snapshot) if revisit else 0,
         evidence_count=len(given.evidence) if given else 0,
         replace=replace,
+        last=last,
+        fresh=snapshot.fresh.get(criterion_id),
     )
+
+
+def last_answer(snapshot: Snapshot, rubric: Rubric, criterion_id: str) -> LastAnswer | None:
+    """Last round's answer to offer with "Still true": only while this round has none."""
+    last = snapshot.previous.get(criterion_id)
+    given = snapshot.given(criterion_id)
+    if last is None or (given is not None and given.settled):
+        return None
+    criterion = rubric.criterion(criterion_id)
+    ticked = last.ticked & frozenset(it.id for it in criterion.checklist)
+    required = criterion.rule.required(len(criterion.checklist))
+    if len(ticked) >= required:
+        status = CriterionStatus.MET
+    elif last.kind is Kind.UNSURE:
+        status = CriterionStatus.UNKNOWN
+    else:
+        status = CriterionStatus.PARTLY_MET if ticked else CriterionStatus.NOT_MET
+    return LastAnswer(last.kind, ticked, status, len(last.evidence))
 
 
 def position(snapshot: Snapshot, criterion_id: str | None) -> int | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.interview.model import Kind, PauseChoice
+from rubric.diff import ChangeKind
 from rubric.planning import Nudge
 from rubric.scoring import CriterionStatus
 
@@ -71,6 +72,21 @@ class Question(Reply):
     only_left: bool = False
     """True when the person skipped this question and it is the only one left."""
     replace: bool = False
+    last: LastAnswer | None = None
+    """Last round's answer, offered with "Still true" while this round has none yet."""
+    fresh: ChangeKind | None = None
+    """CHANGED or ADDED when the question changed (or is new) since last round."""
+
+
+@dataclass(frozen=True)
+class LastAnswer:
+    """Last round's answer to a question that is the same this round: "3 of 4 · met"."""
+
+    kind: Kind
+    ticked: frozenset[str]
+    status: CriterionStatus
+    """The answer's own status under this round's rule (prerequisites aside)."""
+    evidence_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,8 @@ class Record(Reply):
     """True when an earlier answer was changed."""
     evidence_count: int = 0
     replace: bool = True
+    still_true: bool = False
+    """True when last round's answer was confirmed with "Still true"."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from bot.sandbox import checks
 from bot.sandbox.methods import METHODS, Violation, encode, slack_file_problems
 from bot.sandbox.methods import upload as store_upload
-from bot.sandbox.store import TEAM_ID, Json, SlackError, Store, with_ids
+from bot.sandbox.store import Json, SlackError, Store, with_ids
+from bot.sandbox.teams import Workspaces
 
 DEFAULT_BOT_TOKEN = "xoxb-0000000001-0000000002-sandboxsandboxsandbox"
 CALL_LOG_LIMIT = 100_000
@@ -64,7 +65,7 @@ class SandboxCore:
     ) -> None:
         self.bot_token = bot_token
         self.clock = clock
-        self.store = Store(clock)
+        self.workspaces = Workspaces(clock, bot_token)
         self.base_url = "http://127.0.0.1/"
         self._lock = threading.Lock()
         self._calls: collections.deque[Json] = collections.deque(maxlen=CALL_LOG_LIMIT)
@@ -72,14 +73,36 @@ class SandboxCore:
         self._faults: list[Fault] = []
         self._seq = 0
 
+    @property
+    def store(self) -> Store:
+        """The first workspace: the one the sandbox's own bot token belongs to."""
+        return self.workspaces.primary
+
     # the Web API ------------------------------------------------------------------------------
-    def handle_api(self, method: str, args: Json, token: str | None) -> Reply:
-        """Answer one Web API call: check it, log it, apply a fault, or run the method."""
+    def handle_api(
+        self,
+        method: str,
+        args: Json,
+        token: str | None,
+        credentials: tuple[str, str] | None = None,
+    ) -> Reply:
+        """Answer one Web API call: check it, log it, apply a fault, or run the method.
+
+        The token picks the workspace; `oauth.v2.access` authenticates with the app's client
+        id and secret (`credentials`, from HTTP Basic auth) instead.
+        """
         call = self._log_call(method, args)
-        problems, error = self._contract_problems(method, args, token)
-        if not problems:
-            problems, error = slack_file_problems(self.store, args), "invalid_blocks"
-        if problems:
+        if method == "oauth.v2.access" and token is None:
+            return self._answer(call, lambda: self.workspaces.exchange(args, credentials))
+        store, problems, error = self._contract_problems(method, args, token)
+        if store is None and not problems:
+            call["error"] = error
+            return _reply(200, {"ok": False, "error": error})
+        if store is not None:
+            call["team"] = store.team_id
+        if not problems and store is not None:
+            problems, error = slack_file_problems(store, args), "invalid_blocks"
+        if problems or store is None:
             return self._violation(call, error, problems)
         fault = self._take_fault(method)
         if fault is not None:
@@ -93,8 +116,11 @@ class SandboxCore:
             return self._violation(
                 call, "not_implemented", [f"the sandbox does not implement {method} yet"]
             )
+        return self._answer(call, lambda: implementation(store, args, self.base_url))
+
+    def _answer(self, call: Json, run: Callable[[], Json]) -> Reply:
         try:
-            body = implementation(self.store, args, self.base_url)
+            body = run()
         except Violation as exc:
             return self._violation(call, exc.error, exc.problems)
         except SlackError as exc:
@@ -105,18 +131,26 @@ class SandboxCore:
 
     def _contract_problems(
         self, method: str, args: Json, token: str | None
-    ) -> tuple[list[str], str]:
+    ) -> tuple[Store | None, list[str], str]:
+        """The token's workspace, and what breaks the contract (a revoked token breaks none)."""
         if token is None:
-            return ["no token was sent"], "not_authed"
-        if token != self.bot_token:
+            return None, ["no token was sent"], "not_authed"
+        store = self.workspaces.of_token(token)
+        if store is None:
+            if self.workspaces.is_revoked(token):
+                return None, [], "token_revoked"
             kind = token.split("-", 1)[0] + "-" if "-" in token else "unknown"
-            return [
-                f"the token is not the sandbox's bot token (a {kind} token was sent)"
-            ], "invalid_auth"
+            return (
+                None,
+                [f"the token is not the sandbox's bot token (a {kind} token was sent)"],
+                "invalid_auth",
+            )
         if checks.method_arguments(method) is None:
-            return [f"{method} is not a Web API method known to slack_sdk"], "unknown_method"
+            return store, [f"{method} is not a Web API method known to slack_sdk"], "unknown_method"
         problems = checks.check_arguments(method, args)
-        return problems, "invalid_arguments"
+        if problems:
+            return store, problems, "invalid_arguments"
+        return store, self.workspaces.foreign_ids(store, args), "channel_not_found"
 
     def _violation(self, call: Json, error: str, problems: list[str]) -> Reply:
         call["error"] = error
@@ -159,25 +193,32 @@ class SandboxCore:
             self._violation(call, "invalid_blocks", problems)
             return 400, {"Content-Type": "text/plain"}, b"invalid_blocks"
         try:
-            entry = self.store.use_response_url(token)
+            store = self.workspaces.of_response_url(token)
+            entry = store.use_response_url(token)
         except SlackError as exc:
             call["error"] = exc.code
             return exc.status, {"Content-Type": "text/plain"}, exc.code.encode()
         self._show_response(
-            entry["user"], entry["channel"], body, entry.get("source"), "response_url"
+            entry["user"], entry["channel"], body, entry.get("source"), "response_url", store
         )
         call["ok"] = True
         return _reply(200, {"ok": True})
 
     def _show_response(
-        self, user_id: str, channel_id: str, body: Json, source: Json | None, how: str
+        self,
+        user_id: str,
+        channel_id: str,
+        body: Json,
+        source: Json | None,
+        how: str,
+        store: Store,
     ) -> None:
         content = {
             "text": body.get("text", ""),
             "blocks": with_ids(checks.decode_json(body.get("blocks")) or []),
         }
-        original = self._source_message(source)
-        with self.store.lock:
+        original = self._source_message(source, store)
+        with store.lock:
             if original is not None and _flag(body.get("delete_original")):
                 original["deleted"] = True
                 return
@@ -188,25 +229,24 @@ class SandboxCore:
                 original.update(content)
                 return
         if body.get("response_type") == "in_channel":
-            message = {"user": self.store.bot_user_id, "bot_id": self.store.bot_id, **content}
-            self.store.add_message(channel_id, message)
+            message = {"user": store.bot_user_id, "bot_id": store.bot_id, **content}
+            store.add_message(channel_id, message)
         else:
-            self.store.add_ephemeral(channel_id, user_id, content, how)
+            store.add_ephemeral(channel_id, user_id, content, how)
 
-    def _source_message(self, source: Json | None) -> Json | None:
+    @staticmethod
+    def _source_message(source: Json | None, store: Store) -> Json | None:
         if not source:
             return None
         if source.get("ephemeral_ts"):
-            return next(
-                (m for m in self.store.ephemerals if m["ts"] == source["ephemeral_ts"]), None
-            )
-        return self.store.find_message(source["channel"], source["ts"], missing_ok=True)
+            return next((m for m in store.ephemerals if m["ts"] == source["ephemeral_ts"]), None)
+        return store.find_message(source["channel"], source["ts"], missing_ok=True)
 
     def handle_upload(self, file_id: str, data: bytes) -> Reply:
         """The upload URL of files.getUploadURLExternal."""
         self._log_call("upload", {"file_id": file_id, "length": len(data)})
         try:
-            text = store_upload(self.store, file_id, data)
+            text = store_upload(self.workspaces.of_file(file_id), file_id, data)
         except SlackError as exc:
             return exc.status, {"Content-Type": "text/plain"}, exc.code.encode()
         return 200, {"Content-Type": "text/plain"}, text.encode()
@@ -250,6 +290,28 @@ class SandboxCore:
             return [dict(c) for c in self._calls if method is None or c["method"] == method]
 
     @control
+    def call_counts(self, methods: list[str], since: float = 0.0) -> dict[str, Json]:
+        """Per method, the calls received at or after `since`: `ok`, `failed`, `last_at`.
+
+        A cheap summary to poll while a load is running (`calls` copies every argument); a
+        call still being answered is in neither count.
+        """
+        found = {m: {"ok": 0, "failed": 0, "last_at": 0.0} for m in methods}
+        with self._lock:
+            for call in self._calls:
+                counts = found.get(call["method"])
+                if counts is None or call["at"] < since:
+                    continue
+                if call.get("ok"):
+                    counts["ok"] += 1
+                elif "error" in call or "fault" in call:
+                    counts["failed"] += 1
+                else:
+                    continue
+                counts["last_at"] = max(counts["last_at"], call["at"])
+        return found
+
+    @control
     def violations(self) -> list[Json]:
         """Every contract violation recorded so far."""
         with self._lock:
@@ -264,30 +326,18 @@ class SandboxCore:
 
     @control
     def reset(self) -> None:
-        """Forget calls, violations, faults and the whole workspace; keep the bot's identity."""
+        """Forget calls, violations, faults and what is in every workspace; keep the workspaces,
+        their bots' identities and their tokens."""
         with self._lock:
             self._calls.clear()
             self._violations.clear()
             self._faults.clear()
-        old = self.store
-        self.store = Store(self.clock)
-        self.store.bot_user_id, self.store.bot_id, self.store.app_id = (
-            old.bot_user_id,
-            old.bot_id,
-            old.app_id,
-        )
-        self.store.users = {old.bot_user_id: old.users[old.bot_user_id]}
+        self.workspaces.reset()
 
     @control
-    def identity(self) -> Json:
-        """The workspace and bot ids, and the URLs to give the bot."""
-        return {
-            "team_id": TEAM_ID,
-            "bot_user_id": self.store.bot_user_id,
-            "bot_id": self.store.bot_id,
-            "app_id": self.store.app_id,
-            "api_url": self.base_url + "api/",
-        }
+    def identity(self, team_id: str | None = None) -> Json:
+        """A workspace's ids (the first one's by default), and the URLs to give the bot."""
+        return self.workspaces.identity(self.workspaces.get(team_id), self.base_url)
 
 
 def _flag(value: Any) -> bool:

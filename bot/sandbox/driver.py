@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from bot.sandbox import payloads
+from bot.sandbox import browser, payloads
+from bot.sandbox.browser import Page
 from bot.sandbox.ops import Sandbox
 from bot.sandbox.remote import RemoteSandbox
+from bot.sandbox.store import TEAM_DOMAIN
 from bot.sandbox.surfaces import (
     Control,
     controls,
@@ -62,7 +64,10 @@ class Submission:
 
 
 class Workspace:
-    """People in a sandbox workspace, talking to the bot at `bot_url` (its /slack/events URL)."""
+    """People in a sandbox workspace, talking to the bot at `bot_url` (its /slack/events URL).
+
+    `team_id` picks the workspace of a sandbox that has several (the first one by default).
+    """
 
     def __init__(
         self,
@@ -72,13 +77,18 @@ class Workspace:
         *,
         clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
+        team_id: str | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.bot_url = bot_url
         self.signing_secret = signing_secret
         self.clock = clock
         self.timeout = timeout
-        self.identity: Json = sandbox.identity()
+        self.identity: Json = sandbox.identity(team_id=team_id)
+        self.team: Json = {
+            "id": self.identity["team_id"],
+            "domain": self.identity.get("team_domain") or TEAM_DOMAIN,
+        }
         self._message_state: dict[tuple[str, str], dict[str, dict[str, Json]]] = {}
 
     # people and places --------------------------------------------------------------------------
@@ -86,14 +96,17 @@ class Workspace:
         self, name: str, *, locale: str = "en-US", tz: str = "UTC", real_name: str = ""
     ) -> str:
         """Add a person; returns their user id."""
-        user = self.sandbox.add_user(name=name, locale=locale, tz=tz, real_name=real_name)
+        user = self.sandbox.add_user(
+            name=name, locale=locale, tz=tz, real_name=real_name, team_id=self.team["id"]
+        )
         return str(user["id"])
 
     def add_channel(self, name: str, members: list[str], *, bot_member: bool = True) -> str:
         """Add a channel; returns its id."""
-        return str(
-            self.sandbox.add_channel(name=name, members=members, bot_member=bot_member)["id"]
+        channel = self.sandbox.add_channel(
+            name=name, members=members, bot_member=bot_member, team_id=self.team["id"]
         )
+        return str(channel["id"])
 
     def dm(self, user_id: str) -> str:
         """The id of the bot's DM channel with a person."""
@@ -153,11 +166,24 @@ class Workspace:
             bot_user_id=self.identity["bot_user_id"],
             event_id=event_id or payloads.new_event_id(),
             now=self.clock(),
+            team=self.team,
         )
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.send(json.dumps(body).encode(), "application/json", headers=headers)
+
+    # installing ---------------------------------------------------------------------------------
+    def install(self, user_id: str, *, approve: bool = True) -> Page:
+        """Install the bot here through OAuth, as `user_id` in a browser (`browser.install`)."""
+        return browser.install(self, user_id, approve=approve)
+
+    def uninstall(self) -> list[Response]:
+        """Remove the app from this workspace: its tokens stop working and Slack tells the bot
+        (`tokens_revoked`, then `app_uninstalled`); the bot's answers to the two events."""
+        self.sandbox.uninstall(team_id=self.team["id"])
+        revoked = {"type": "tokens_revoked", "tokens": {"bot": [self.identity["bot_user_id"]]}}
+        return [self.send_event(revoked), self.send_event({"type": "app_uninstalled"})]
 
     # what people do -----------------------------------------------------------------------------
     def command(
@@ -176,6 +202,7 @@ class Workspace:
             app_id=self.identity["app_id"],
             response_url=self.sandbox.issue_response_url(user_id=user_id, channel_id=channel["id"]),
             trigger_id=self.sandbox.issue_trigger(user_id=user_id),
+            team=self.team,
         )
         response = self.send_form(fields)
         self.sandbox.apply_command_ack(
@@ -196,7 +223,7 @@ class Workspace:
             "event_ts": message["ts"],
             "channel_type": "im",
             "client_msg_id": message["client_msg_id"],
-            "team": self.identity["team_id"],
+            "team": self.team["id"],
         }
         return self.send_event(event)
 
@@ -323,6 +350,7 @@ class Workspace:
             if private_metadata is None
             else {**view, "private_metadata": private_metadata},
             state=state,
+            team=self.team,
         )
         response = self.send_payload(payload)
         applied = self.sandbox.apply_submission_ack(
@@ -341,7 +369,10 @@ class Workspace:
         if not view.get("notify_on_close"):
             return None
         payload = payloads.view_closed(
-            user=self.sandbox.user(user_id=user_id), app_id=self.identity["app_id"], view=view
+            user=self.sandbox.user(user_id=user_id),
+            app_id=self.identity["app_id"],
+            view=view,
+            team=self.team,
         )
         return self.send_payload(payload)
 
@@ -440,6 +471,7 @@ class Workspace:
                 action=action,
                 state=state,
                 view=view,
+                team=self.team,
             )
         else:
             message = surface["message"]
@@ -463,6 +495,7 @@ class Workspace:
                 response_url=self.sandbox.issue_response_url(
                     user_id=user_id, channel_id=channel["id"], source=source
                 ),
+                team=self.team,
             )
         return self.send_payload(payload)
 

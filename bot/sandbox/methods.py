@@ -11,15 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox import checks
-from bot.sandbox.store import (
-    MODAL_STACK_LIMIT,
-    TEAM_DOMAIN,
-    TEAM_ID,
-    Json,
-    SlackError,
-    Store,
-    with_ids,
-)
+from bot.sandbox.store import MODAL_STACK_LIMIT, Json, SlackError, Store, with_ids
 
 
 class Violation(Exception):
@@ -77,10 +69,10 @@ def _bot_channel(store: Store, channel_id: str) -> Json:
 @method("auth.test")
 def auth_test(store: Store, args: Json, base_url: str) -> Json:
     return {
-        "url": f"https://{TEAM_DOMAIN}.slack.com/",
-        "team": "citycheck sandbox",
+        "url": f"https://{store.team_domain}.slack.com/",
+        "team": store.team_name,
         "user": "citycheck",
-        "team_id": TEAM_ID,
+        "team_id": store.team_id,
         "user_id": store.bot_user_id,
         "bot_id": store.bot_id,
         "is_enterprise_install": False,
@@ -96,7 +88,7 @@ def chat_post_message(store: Store, args: Json, base_url: str) -> Json:
         "user": store.bot_user_id,
         "bot_id": store.bot_id,
         "app_id": store.app_id,
-        "team": TEAM_ID,
+        "team": store.team_id,
         **content,
     }
     if args.get("thread_ts"):

@@ -1,4 +1,8 @@
-"""The requests Slack sends to an app, shaped as Slack shapes them (pure functions of data)."""
+"""The requests Slack sends to an app, shaped as Slack shapes them (pure functions of data).
+
+`team` is the workspace a request comes from (`{"id": ..., "domain": ...}`): the sandbox's
+first workspace unless given.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,16 @@ from bot.sandbox.store import TEAM_DOMAIN, TEAM_ID
 from bot.sandbox.surfaces import Control
 
 Json = dict[str, Any]
+FIRST_TEAM: Json = {"id": TEAM_ID, "domain": TEAM_DOMAIN}
 
 
 def _user_ref(user: Json) -> Json:
-    return {"id": user["id"], "username": user["name"], "name": user["name"], "team_id": TEAM_ID}
+    return {
+        "id": user["id"],
+        "username": user["name"],
+        "name": user["name"],
+        "team_id": user.get("team_id", TEAM_ID),
+    }
 
 
 def slash_command(
@@ -24,12 +34,13 @@ def slash_command(
     app_id: str,
     response_url: str,
     trigger_id: str,
+    team: Json = FIRST_TEAM,
 ) -> dict[str, str]:
     """The form fields of a slash command invocation."""
     return {
         "token": "sandbox-verification-token",
-        "team_id": TEAM_ID,
-        "team_domain": TEAM_DOMAIN,
+        "team_id": team["id"],
+        "team_domain": team["domain"],
         "channel_id": channel["id"],
         "channel_name": channel.get("name") or "directmessage",
         "user_id": user["id"],
@@ -44,12 +55,18 @@ def slash_command(
 
 
 def event_callback(
-    *, event: Json, app_id: str, bot_user_id: str, event_id: str, now: float
+    *,
+    event: Json,
+    app_id: str,
+    bot_user_id: str,
+    event_id: str,
+    now: float,
+    team: Json = FIRST_TEAM,
 ) -> Json:
     """An Events API delivery wrapping `event`."""
     return {
         "token": "sandbox-verification-token",
-        "team_id": TEAM_ID,
+        "team_id": team["id"],
         "api_app_id": app_id,
         "event": event,
         "type": "event_callback",
@@ -58,7 +75,7 @@ def event_callback(
         "authorizations": [
             {
                 "enterprise_id": None,
-                "team_id": TEAM_ID,
+                "team_id": team["id"],
                 "user_id": bot_user_id,
                 "is_bot": True,
                 "is_enterprise_install": False,
@@ -103,6 +120,7 @@ def block_actions(
     channel: Json | None = None,
     view: Json | None = None,
     response_url: str | None = None,
+    team: Json = FIRST_TEAM,
 ) -> Json:
     """A block_actions payload from a message (give message and channel) or a view (give view)."""
     payload: Json = {
@@ -111,7 +129,7 @@ def block_actions(
         "api_app_id": app_id,
         "token": "sandbox-verification-token",
         "trigger_id": trigger_id,
-        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+        "team": {"id": team["id"], "domain": team["domain"]},
         "enterprise": None,
         "is_enterprise_install": False,
         "actions": [action],
@@ -137,11 +155,13 @@ def block_actions(
     return payload
 
 
-def view_submission(*, user: Json, app_id: str, trigger_id: str, view: Json, state: Json) -> Json:
+def view_submission(
+    *, user: Json, app_id: str, trigger_id: str, view: Json, state: Json, team: Json = FIRST_TEAM
+) -> Json:
     """A view_submission payload carrying the modal's state."""
     return {
         "type": "view_submission",
-        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+        "team": {"id": team["id"], "domain": team["domain"]},
         "user": _user_ref(user),
         "api_app_id": app_id,
         "token": "sandbox-verification-token",
@@ -153,11 +173,11 @@ def view_submission(*, user: Json, app_id: str, trigger_id: str, view: Json, sta
     }
 
 
-def view_closed(*, user: Json, app_id: str, view: Json) -> Json:
+def view_closed(*, user: Json, app_id: str, view: Json, team: Json = FIRST_TEAM) -> Json:
     """A view_closed payload (sent only for views with notify_on_close)."""
     return {
         "type": "view_closed",
-        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+        "team": {"id": team["id"], "domain": team["domain"]},
         "user": _user_ref(user),
         "api_app_id": app_id,
         "token": "sandbox-verification-token",

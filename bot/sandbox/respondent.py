@@ -4,9 +4,13 @@
     rita.resume()                      # /citycheck resume: the question she is on
     rita.answer([1, 3])                # tick items 1 and 3, click Save
     rita.answer("none")                # None of these ("unsure", "skip", "back" likewise)
+    rita.answer("still true")          # keep last round's answer (a later round)
     rita.type("2 4")                   # a typed reply
     rita.pause("Tomorrow")             # Pause, then Tomorrow / Next week / I'll come back myself
     rita.change("OD1", "all")          # Change on OD1's record, tick, Save: an edit
+
+Buttons are found by their labels in the person's language: `Respondent(..., lang="es")`
+clicks "Guardar" for Save and "No sé" for Not sure.
 
 Each step waits until the bot has answered it (the next question, or the last message of its
 reply), so a script reads top to bottom. Messages are read from the sandbox, as the person sees
@@ -19,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from bot.i18n import translator
 from bot.sandbox.driver import Response, Workspace
 from bot.sandbox.surfaces import controls, text_of
 from bot.slack import ids
@@ -27,17 +32,27 @@ Json = dict[str, Any]
 T = TypeVar("T")
 Ticks = Sequence[int] | Sequence[str] | str
 
-BUTTONS = {"none": "None of these", "unsure": "Not sure", "skip": "Skip", "back": "Back"}
+BUTTONS = {
+    "none": "None of these",
+    "unsure": "Not sure",
+    "skip": "Skip",
+    "back": "Back",
+    "still true": "Still true",
+}
 HISTORY = 1000
 
 
 class Respondent:
     """One person answering in their DM."""
 
-    def __init__(self, workspace: Workspace, user_id: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, workspace: Workspace, user_id: str, *, timeout: float = 10.0, lang: str = "en"
+    ) -> None:
         self.workspace = workspace
         self.user_id = user_id
         self.timeout = timeout
+        self.label = translator(lang).gettext
+        """A button's label as this person sees it, from its English label."""
 
     # reading ------------------------------------------------------------------------------------
     def messages(self) -> list[Json]:
@@ -85,7 +100,7 @@ class Respondent:
         mark = self._newest_ts()
         for label in ("Resume", "Start"):
             try:
-                self.workspace.click(self.user_id, label, wait=0.5)
+                self.workspace.click(self.user_id, self.label(label), wait=0.5)
             except LookupError:
                 continue
             return self._wait(lambda: self._question_after(mark), "a question after resume")
@@ -93,16 +108,16 @@ class Respondent:
 
     def answer(self, ticks: Ticks = ()) -> None:
         """Answer the open question: item numbers or labels to tick then Save, "all", or one of
-        "none", "unsure", "skip", "back" (its button); waits for what follows."""
+        "none", "unsure", "skip", "back", "still true" (its button); waits for what follows."""
         question = self.question()
         if question is None:
             raise LookupError(f"{self.user_id} has no question open")
         mark = self._newest_ts()  # a note may follow the question (evidence saved, a hint)
         if isinstance(ticks, str) and ticks in BUTTONS:
-            self.workspace.click_in(self.user_id, question, BUTTONS[ticks])
+            self.workspace.click_in(self.user_id, question, self.label(BUTTONS[ticks]))
         else:
             self._tick(question, ticks)
-            self.workspace.click_in(self.user_id, question, "Save")
+            self.workspace.click_in(self.user_id, question, self.label("Save"))
         self._settle_after(mark)
 
     def type(self, text: str) -> list[str]:
@@ -113,9 +128,10 @@ class Respondent:
         return self.texts_since(mark)
 
     def pause(self, choice: str = "Tomorrow") -> str:
-        """Click Pause, then the choice; returns the confirmation's text."""
+        """Click Pause, then the choice (its English label); returns the confirmation's text."""
         mark = self._newest_ts()
-        self.workspace.click(self.user_id, "Pause")
+        choice = self.label(choice)
+        self.workspace.click(self.user_id, self.label("Pause"))
         asked = self._wait(lambda: self._newest_with(mark, choice), "the pause question")
         self.workspace.click_in(self.user_id, asked, choice)
         done = self._wait(lambda: _updated(self._current(asked)), "the pause confirmation")
@@ -124,7 +140,7 @@ class Respondent:
     def change(self, criterion_id: str, ticks: Ticks) -> Json:
         """Change an earlier answer through its record's Change button; returns the new record."""
         record = self.record(criterion_id)
-        self.workspace.click_in(self.user_id, record, "Change")
+        self.workspace.click_in(self.user_id, record, self.label("Change"))
 
         def asked_again() -> Json | None:
             found = self._current(record)
@@ -132,10 +148,10 @@ class Respondent:
 
         asked = self._wait(asked_again, "the question again")
         if isinstance(ticks, str) and ticks in BUTTONS:
-            self.workspace.click_in(self.user_id, asked, BUTTONS[ticks])
+            self.workspace.click_in(self.user_id, asked, self.label(BUTTONS[ticks]))
         else:
             self._tick(asked, ticks)
-            self.workspace.click_in(self.user_id, asked, "Save")
+            self.workspace.click_in(self.user_id, asked, self.label("Save"))
 
         def recorded() -> Json | None:
             found = self._current(record)

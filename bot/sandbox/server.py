@@ -2,11 +2,13 @@
 
 Routes: `POST /api/<method>` (the Web API), `POST /_response/<token>` (response URLs),
 `POST /_upload/<file_id>` (file uploads), `POST /_sandbox/<operation>` (driver operations, JSON
-keyword arguments in, `{"ok": true, "result": ...}` out) and `GET /healthz`.
+keyword arguments in, `{"ok": true, "result": ...}` out), `GET /oauth/v2/authorize` (a person
+approving an install: see `authorize_page`) and `GET /healthz`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import socketserver
@@ -18,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.sandbox.core import DEFAULT_BOT_TOKEN, Reply, control_ops, parse_form_or_json
+from bot.sandbox.network import NetworkFaults, cut
 from bot.sandbox.ops import Sandbox
 from bot.sandbox.store import SlackError
 
@@ -27,7 +30,15 @@ logger = logging.getLogger("citycheck.sandbox")
 
 WORKER_THREADS = 32
 MAX_LINE = 65536
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests"}
+REASONS = {
+    200: "OK",
+    302: "Found",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    429: "Too Many Requests",
+}
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 
 class _Server(socketserver.TCPServer):
@@ -62,6 +73,7 @@ class _Handler(socketserver.StreamRequestHandler):
     """One request per connection, parsed by hand: Slack's clients send `Connection: close`."""
 
     sandbox: Sandbox
+    network: NetworkFaults
 
     def handle(self) -> None:
         line = self.rfile.readline(MAX_LINE)
@@ -81,11 +93,18 @@ class _Handler(socketserver.StreamRequestHandler):
             headers[name.strip().lower()] = value.strip()
         length = int(headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        drop = self.network.take(target)
+        if drop is not None and not drop.after:
+            cut(self.connection, drop)
+            return
         try:
             reply = _route(self.sandbox, verb, target, headers, raw)
         except Exception:
             logger.exception("the sandbox failed on %s %s", verb, target)
             reply = 500, {"Content-Type": "text/plain"}, b"sandbox error"
+        if drop is not None:
+            cut(self.connection, drop)
+            return
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
@@ -109,7 +128,9 @@ def _route(sandbox: Sandbox, verb: str, target: str, headers: dict[str, str], ra
         auth = headers.get("authorization", "")
         if auth.startswith("Bearer "):
             token = auth[7:]
-        return sandbox.handle_api(path[5:], args, token)
+        return sandbox.handle_api(path[5:], args, token, _basic_credentials(auth))
+    if verb == "GET" and path == AUTHORIZE_PATH:
+        return authorize_page(sandbox, dict(parse_qsl(parts.query)), headers.get("cookie", ""))
     if verb != "POST":
         return 404, {"Content-Type": "text/plain"}, b"not found"
     if path.startswith("/_response/"):
@@ -123,6 +144,42 @@ def _route(sandbox: Sandbox, verb: str, target: str, headers: dict[str, str], ra
     if path.startswith("/_sandbox/"):
         return _control(sandbox, path[10:], raw)
     return 404, {"Content-Type": "text/plain"}, b"not found"
+
+
+def _basic_credentials(auth: str) -> tuple[str, str] | None:
+    """The client id and secret of an `Authorization: Basic ...` header (oauth.v2.access)."""
+    if not auth.startswith("Basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(auth[6:]).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return user, password
+
+
+def authorize_page(sandbox: Sandbox, query: dict[str, str], cookie_header: str) -> Reply:
+    """Slack's consent screen, answered at once for the person the browser is signed in as.
+
+    The browser's cookies say who it is (`sandbox_user=<user id>`) and what they choose
+    (`sandbox_decision=deny` cancels); the answer redirects back to the app as Slack does, with
+    a one-time `code` (or `error=access_denied`) and the app's `state`.
+    """
+    cookies = dict(part.strip().split("=", 1) for part in cookie_header.split(";") if "=" in part)
+    user_id = cookies.get("sandbox_user")
+    if not user_id:
+        return 401, {"Content-Type": "text/plain"}, b"not signed in to a sandbox workspace"
+    try:
+        target = sandbox.authorize(
+            user_id=user_id,
+            client_id=query.get("client_id", ""),
+            scope=query.get("scope", ""),
+            state=query.get("state", ""),
+            redirect_uri=query.get("redirect_uri"),
+            approve=cookies.get("sandbox_decision") != "deny",
+        )
+    except SlackError as exc:
+        return 400, {"Content-Type": "text/plain"}, exc.code.encode()
+    return 302, {"Location": target, "Content-Type": "text/plain"}, b""
 
 
 def _control(sandbox: Sandbox, op: str, raw: bytes) -> Reply:
@@ -155,7 +212,8 @@ class LocalSandbox(Sandbox):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(bot_token=bot_token, clock=clock)
-        handler = type("SandboxHandler", (_Handler,), {"sandbox": self})
+        self.network = NetworkFaults()
+        handler = type("SandboxHandler", (_Handler,), {"sandbox": self, "network": self.network})
         self._server = _Server((host, port), handler)
         self.host, self.port = (
             str(self._server.server_address[0]),
@@ -163,6 +221,17 @@ class LocalSandbox(Sandbox):
         )
         self.base_url = f"http://{self.host}:{self.port}/"
         self._thread: threading.Thread | None = None
+
+    def drop_connection(
+        self, method: str, *, how: str = "reset", after: bool = False, times: int = 1,
+        hold: float = 3.0,
+    ) -> None:  # fmt: skip
+        """Fail the next `times` calls of `method` on the network (see `bot.sandbox.network`)."""
+        self.network.add(method, how=how, after=after, times=times, hold=hold)
+
+    def dropped(self, method: str | None = None) -> list[dict[str, Any]]:
+        """The calls failed by `drop_connection` so far, oldest first."""
+        return self.network.dropped(method)
 
     @property
     def url(self) -> str:

@@ -10,7 +10,7 @@ import itertools
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Json = dict[str, Any]
@@ -56,16 +56,33 @@ def with_ids(blocks: list[Json]) -> list[Json]:
 
 
 class Store:
-    """One workspace with one bot user, in memory."""
+    """One workspace with one bot user, in memory.
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    Ids come from `ids`, which several workspaces of one sandbox share, so that no id (user,
+    channel, view, file) means something in two workspaces, as in Slack. `app_id` is given for
+    every workspace but the first: one app is installed in all of them.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        *,
+        ids: Iterator[int] | None = None,
+        team_id: str = TEAM_ID,
+        team_name: str = "citycheck sandbox",
+        team_domain: str = TEAM_DOMAIN,
+        app_id: str | None = None,
+    ) -> None:
         self.clock = clock
         self.lock = threading.RLock()
-        self._ids = itertools.count(1)
+        self._ids = ids if ids is not None else itertools.count(1)
         self._last_ts = 0.0
+        self.team_id = team_id
+        self.team_name = team_name
+        self.team_domain = team_domain
         self.bot_user_id = self.new_id("U")
         self.bot_id = self.new_id("B")
-        self.app_id = self.new_id("A")
+        self.app_id = app_id or self.new_id("A")
         self.users: dict[str, Json] = {}
         self.channels: dict[str, Json] = {}
         self.messages: dict[str, list[Json]] = {}
@@ -100,7 +117,7 @@ class Store:
     ) -> Json:
         return {
             "id": user_id,
-            "team_id": TEAM_ID,
+            "team_id": self.team_id,
             "name": name,
             "real_name": real_name,
             "deleted": False,
@@ -229,7 +246,7 @@ class Store:
     def issue_trigger(self, user_id: str) -> str:
         """A trigger_id for an interaction by `user_id`: usable once, within three seconds."""
         now = self.clock()
-        trigger_id = f"{int(now)}.{TEAM_ID[1:]}.{secrets.token_hex(16)}"
+        trigger_id = f"{int(now)}.{self.team_id[1:]}.{secrets.token_hex(16)}"
         with self.lock:
             self.triggers[trigger_id] = {"user": user_id, "issued_at": now, "used": False}
         return trigger_id
@@ -290,7 +307,7 @@ class Store:
                 **view,
                 "blocks": with_ids(view.get("blocks") or []),
                 "id": view_id or self.new_id("V"),
-                "team_id": TEAM_ID,
+                "team_id": self.team_id,
                 "app_id": self.app_id,
                 "bot_id": self.bot_id,
                 "hash": f"{int(self.clock())}.{secrets.token_hex(4)}",

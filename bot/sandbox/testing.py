@@ -17,6 +17,8 @@ from bot.sandbox.driver import Workspace
 from bot.sandbox.server import LocalSandbox
 
 SIGNING_SECRET = "sandbox-signing-secret-0123456789abcdef"
+CLIENT_ID = "1234567890.2345678901"
+CLIENT_SECRET = "sandbox-client-secret-0123456789abcdef"
 
 
 class SandboxViolations(AssertionError):
@@ -59,6 +61,10 @@ class BotUnderTest:
         """Wait until every queued lazy listener has finished; afterwards none can start."""
         self.app.listener_runner.listener_executor.shutdown(wait=True)
 
+    def workspace_for(self, team_id: str) -> Workspace:
+        """The driver for another workspace of the sandbox (the app installed there by OAuth)."""
+        return Workspace(self.workspace.sandbox, self.events_url, SIGNING_SECRET, team_id=team_id)
+
 
 @contextmanager
 def running_bot(
@@ -68,31 +74,53 @@ def running_bot(
     rubric: Any = None,
     clock: Callable[[], Any] | None = None,
     customize: Callable[[Any], None] | None = None,
+    oauth: bool = False,
+    rubrics: Any = None,
 ) -> Iterator[BotUnderTest]:
-    """Serve `build_app(Deps(...))` against `sandbox`; `customize(app)` may add test listeners."""
+    """Serve `build_app(Deps(...))` against `sandbox`; `customize(app)` may add test listeners;
+    `rubrics` (a `RubricRegistry` whose current rubric is `rubric`) adds further versions.
+
+    With `oauth` the app runs for several workspaces (it needs `engine`, which holds the
+    installations): install it into a workspace with the driver's `install`.
+    """
     from bot.deps import Deps, utc_now
     from bot.settings import load_settings
     from bot.slack.app import build_app
     from bot.slack.client import build_client
     from bot.slack.server import InThreadServer, build_wsgi_app
 
+    slack: dict[str, Any] = {"SLACK_BOT_TOKEN": sandbox.bot_token}
+    if oauth:
+        slack = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
     settings = load_settings(
-        SLACK_BOT_TOKEN=sandbox.bot_token,
+        **slack,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=sandbox.api_url,
         SLACK_APP_TOKEN="",
     )
+    team_clients = None
+    if oauth:
+        from bot.slack.installations import InstalledClients
+
+        team_clients = InstalledClients.on_database(settings, engine)
     deps = Deps(
         settings=settings,
         client=build_client(settings),
         engine=engine,
-        rubric=rubric,
+        rubric=rubric if rubric is not None or rubrics is None else rubrics.current,
         clock=clock or utc_now,
+        team_clients=team_clients,
+        rubrics=rubrics,
     )
     app = build_app(deps)
     if customize is not None:
         customize(app)
     server = InThreadServer(build_wsgi_app(app, deps))
+    if oauth:
+        redirect = server.url + "/slack/oauth_redirect"
+        sandbox.register_app(
+            client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_urls=[redirect]
+        )
     try:
         workspace = Workspace(sandbox, server.events_url, SIGNING_SECRET)
         yield BotUnderTest(server.url, server.events_url, deps, app, workspace)

@@ -148,10 +148,10 @@ def city_for_role(
     action: str,
     city_name: str | None = None,
 ) -> City:
-    """The one city where the actor holds one of `roles` (matched by name when several).
+    """The one city where the actor holds one of `roles`: the one named, when a name is given.
 
-    Raises AccessDenied when there is none and AmbiguousCity when several match and no name
-    narrows them down.
+    Raises AccessDenied when there is none (or the city named is not one of them) and
+    AmbiguousCity when several match and no name narrows them down.
     """
     wanted = set(roles)
     person = actor.person
@@ -164,9 +164,12 @@ def city_for_role(
         if city.id is not None
         and orgs.roles_of(session, city_id=city.id, person_id=person.id) & wanted
     ]
-    if city_name:
-        key = city_name.strip().casefold()
-        cities = [city for city in cities if city.name.casefold() == key] or cities
+    if city_name and city_name.strip():
+        key = " ".join(city_name.split()).casefold()
+        named = [city for city in cities if " ".join(city.name.split()).casefold() == key]
+        if cities and not named:  # a city that is not theirs: never fall back to their own
+            raise deny(NOT_YOURS, action=action, actor=actor, target=f"city:{city_name[:40]!r}")
+        cities = named
     if not cities:
         reason = COORDINATORS_ONLY if Role.COORDINATOR in wanted else NOT_A_MEMBER
         raise deny(reason, action=action, actor=actor)

@@ -34,6 +34,8 @@ from bot.services.coordinator import (
     parse_id,
 )
 from bot.services.profiles import Profile, people_for, profiles_needed
+from bot.services.scores import rubric_for
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric, Text
 from storage.enums import Role
 from storage.models import Person
@@ -163,9 +165,16 @@ class AssignOutcome:
 
 
 def assign_form(
-    session: Session, *, team_id: str | None, user_id: str, city_name: str, rubric: Rubric
+    session: Session,
+    *,
+    team_id: str | None,
+    user_id: str,
+    city_name: str,
+    rubric: Rubric,
+    rubrics: RubricRegistry | None = None,
 ) -> AssignForm | Refusal | CityChoice:
-    """The areas of the coordinator's city with their assignees, or why not."""
+    """The areas of the coordinator's city (of the open round's rubric version) with their
+    assignees, or why not."""
     actor = find_actor(session, team_id=team_id, user_id=user_id)
     try:
         city = city_for_role(
@@ -179,6 +188,7 @@ def assign_form(
     assessment = assessments.open_assessment(session, city_id=city.id)
     if assessment is None or assessment.id is None:
         return Refusal(NO_OPEN_ASSESSMENT, {"city": city.name})
+    rubric = rubric_for(assessment, rubric, rubrics)
     slots = tuple(
         AreaSlot(
             area.id,
@@ -203,6 +213,7 @@ def check_assignments(
     user_id: str,
     submission: AssignSubmission,
     rubric: Rubric,
+    rubrics: RubricRegistry | None = None,
 ) -> AssignCheck:
     """Check a submitted assign form and who submits it; nothing is written."""
     actor = find_actor(session, team_id=team_id, user_id=user_id)
@@ -217,6 +228,9 @@ def check_assignments(
         )
     except AccessDenied as denied:
         return AssignCheck(refusal=Refusal.of(denied), language=language)
+    open_round = assessments.open_assessment(session, city_id=city_id)
+    if open_round is not None:
+        rubric = rubric_for(open_round, rubric, rubrics)
     known = {area.id for area in rubric.areas}
     selections = {
         area_id: tuple(dict.fromkeys(people))
@@ -248,10 +262,16 @@ def save_assignments(
     profiles: Iterable[Profile],
     rubric: Rubric,
     now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> AssignOutcome:
     """Check again, then add and remove only what changed; one unit of work (caller commits)."""
     check = check_assignments(
-        session, team_id=team_id, user_id=user_id, submission=submission, rubric=rubric
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        submission=submission,
+        rubric=rubric,
+        rubrics=rubrics,
     )
     if not check.ok or check.city_id is None:
         return AssignOutcome(None, check)
@@ -261,6 +281,7 @@ def save_assignments(
         return AssignOutcome(
             None, AssignCheck(refusal=Refusal(NO_OPEN_ASSESSMENT, {"city": city.name}))
         )
+    rubric = rubric_for(assessment, rubric, rubrics)
     coordinator = find_actor(session, team_id=team_id, user_id=user_id).person
     assert coordinator is not None and coordinator.id is not None
     picked = [sid for people in check.selections.values() for sid in people]

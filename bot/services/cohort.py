@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from bot.i18n import Translator, translator
 from bot.reports.cohort import CohortCity, load_cohort, staff_city_ids
 from bot.services.access import N_, NOT_A_MEMBER, NOT_SET_UP, deny, find_actor
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from storage.session import unit_of_work
 
@@ -27,9 +28,15 @@ class CohortOverview:
 
 
 def cohort_for_staff(
-    engine: Engine, *, rubric: Rubric, team_id: str | None, user_id: str
+    engine: Engine,
+    *,
+    rubric: Rubric,
+    team_id: str | None,
+    user_id: str,
+    rubrics: RubricRegistry | None = None,
 ) -> CohortOverview:
-    """Every city the person follows as program staff; AccessDenied when they follow none."""
+    """Every city the person follows as program staff (each round scored on its own rubric
+    version); AccessDenied when they follow none."""
     with unit_of_work(engine, read_only=True) as session:
         actor = find_actor(session, team_id=team_id, user_id=user_id)
         person = actor.person
@@ -39,5 +46,5 @@ def cohort_for_staff(
         city_ids = staff_city_ids(session, person_id=person.id)
         if not city_ids:
             raise deny(PROGRAM_STAFF_ONLY, action="cohort", actor=actor)
-        cities = load_cohort(session, rubric=rubric, city_ids=city_ids)
+        cities = load_cohort(session, rubric=rubric, city_ids=city_ids, rubrics=rubrics)
     return CohortOverview(translator(person.language or person.locale), tuple(cities))

@@ -88,7 +88,7 @@ def city_named(
 def parse_id(value: str | None) -> int | None:
     """A database id from a button value or private_metadata; None if it is not one."""
     text = (value or "").strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
 

@@ -10,6 +10,8 @@ from bot.interview.evidence import Problem, read_evidence
 from bot.interview.model import AddEvidence
 from bot.services import access
 from bot.services.interview import Outcome, Target, interview_action, language_of, load_checked
+from bot.services.scores import rubric_for
+from rubric.schema import Rubric
 from storage.session import unit_of_work
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ class EvidenceForm:
     links: tuple[str, ...] = ()
     note: str | None = None
     refusal: str | None = None
+    rubric: Rubric | None = None
+    """The rubric the assessment was taken on (the current one if None)."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,11 @@ def evidence_form(deps: Deps, target: Target) -> EvidenceForm:
     if deps.engine is None or deps.rubric is None or target.criterion_id is None:
         raise RuntimeError("evidence needs a database, a rubric and a criterion")
     with unit_of_work(deps.engine, read_only=True) as session:
-        rows, refusal = load_checked(session, deps.rubric, target, action="interview.evidence")
+        rows, refusal = load_checked(
+            session, deps.rubric, target, action="interview.evidence", rubrics=deps.rubrics
+        )
         lang = language_of(rows)
-        if refusal is not None or rows is None:
+        if refusal is not None or rows is None or rows.assessment is None:
             return EvidenceForm(lang, target.assessment_id, target.criterion_id, refusal=refusal)
         answer = next((a for a in rows.answers if a.criterion_id == target.criterion_id), None)
         links = tuple(link["url"] for link in answer.evidence) if answer else ()
@@ -55,6 +61,7 @@ def evidence_form(deps: Deps, target: Target) -> EvidenceForm:
             target.criterion_id,
             links=links,
             note=answer.note if answer else None,
+            rubric=rubric_for(rows.assessment, deps.rubric, deps.rubrics),
         )
 
 

@@ -18,6 +18,8 @@ from bot.interview import navigation as nav
 from bot.interview.views import AreaProgress
 from bot.services import access
 from bot.services.interview import snapshot_of
+from bot.services.scores import RubricMismatchError, rubric_for
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from storage.enums import Role
 from storage.models import Person
@@ -46,6 +48,8 @@ class RespondentInterview:
     done: bool
     paused_until: datetime | None = None
     timezone: str = "UTC"
+    rubric: Rubric | None = None
+    """The rubric version the assessment was taken on (the current one if None)."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,13 @@ def home_model(deps: Deps, *, team_id: str | None, user_id: str, now: datetime) 
         return HomeModel(
             lang=lang,
             respondent=respondent_interviews(
-                session, rubric=deps.rubric, team_id=team_id or "", person=person
+                session,
+                rubric=deps.rubric,
+                team_id=team_id or "",
+                person=person,
+                rubrics=deps.rubrics,
             ),
-            coordinator=_coordinator(session, deps.rubric, person, now, roles),
+            coordinator=_coordinator(session, deps, person, now, roles),
             leader=_leader(session, deps.rubric, person, now, roles),
             report_chart=_report_chart(session, person, roles),
             roles=frozenset(roles),
@@ -91,9 +99,15 @@ def home_model(deps: Deps, *, team_id: str | None, user_id: str, now: datetime) 
 
 
 def respondent_interviews(
-    session: Session, *, rubric: Rubric, team_id: str, person: Person
+    session: Session,
+    *,
+    rubric: Rubric,
+    team_id: str,
+    person: Person,
+    rubrics: RubricRegistry | None = None,
 ) -> tuple[RespondentInterview, ...]:
-    """The person's open interviews with each area's progress, the most recent first."""
+    """The person's open interviews with each area's progress, the most recent first (each
+    read against the rubric version it was taken on)."""
     assert person.id is not None
     found = []
     for assessment_id in interviews.open_interviews(session, person_id=person.id)[:HOME_INTERVIEWS]:
@@ -105,14 +119,18 @@ def respondent_interviews(
         )
         if rows is None or rows.assessment is None or rows.city is None or not rows.area_ids:
             continue
-        snapshot = snapshot_of(rows, rubric)
+        try:
+            taken_on = rubric_for(rows.assessment, rubric, rubrics)
+        except RubricMismatchError:
+            continue  # its rubric version is not loaded: the interview itself says so
+        snapshot = snapshot_of(rows, taken_on)
         here = nav.shown(snapshot) if snapshot.cursor is not None else None
         settled = sum(1 for cid in snapshot.criteria if snapshot.settled(cid))
         found.append(
             RespondentInterview(
                 assessment_id=assessment_id,
                 city_name=rows.city.name,
-                areas=nav.area_progress(snapshot, rubric),
+                areas=nav.area_progress(snapshot, taken_on),
                 settled=settled,
                 total=len(snapshot.criteria),
                 current=None if snapshot.all_settled() else here,
@@ -121,6 +139,7 @@ def respondent_interviews(
                 done=snapshot.all_settled(),
                 paused_until=snapshot.paused_until,
                 timezone=snapshot.timezone,
+                rubric=taken_on,
             )
         )
     return tuple(found)
@@ -135,13 +154,16 @@ def _roles(session: Session, person_id: int) -> set[Role]:
 
 
 def _coordinator(
-    session: Session, rubric: Rubric, person: Person, now: datetime, roles: set[Role]
+    session: Session, deps: Deps, person: Person, now: datetime, roles: set[Role]
 ) -> tuple[Any, ...]:
-    if Role.COORDINATOR not in roles or person.id is None:
+    if Role.COORDINATOR not in roles or person.id is None or deps.rubric is None:
         return ()
     from bot.services.status import coordinator_overviews
 
-    return tuple(coordinator_overviews(session, person_id=person.id, rubric=rubric, now=now))
+    overviews = coordinator_overviews(
+        session, person_id=person.id, rubric=deps.rubric, now=now, rubrics=deps.rubrics
+    )
+    return tuple(overviews)
 
 
 def _leader(

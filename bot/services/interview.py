@@ -23,7 +23,9 @@ from bot.interview.engine import step
 from bot.interview.model import Event, Given, Kind, Snapshot, Start, Text, assigned_criteria
 from bot.interview.views import Reply
 from bot.services import access
-from bot.services.scores import check_rubric
+from bot.services.carry import NOTHING, CarryOver, carry_over
+from bot.services.scores import rubric_for
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from storage.enums import AnswerSource, AnswerStatus, AssessmentStatus
 from storage.repo import answers as answer_repo
@@ -52,7 +54,12 @@ NOTHING_ASSIGNED = N_(
     "Your coordinator assigns them; you'll get a direct message when one is yours."
 )
 
-_SOURCES = {"click": AnswerSource.CLICK, "typed": AnswerSource.TYPED, "edit": AnswerSource.EDIT}
+_SOURCES = {
+    "click": AnswerSource.CLICK,
+    "typed": AnswerSource.TYPED,
+    "edit": AnswerSource.EDIT,
+    "carry_over": AnswerSource.CARRY_OVER,
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,8 @@ class Outcome:
     assessment_id: int | None = None
     no_interview: bool = False
     """The person has no open interview (typed text then gets the general help)."""
+    rubric: Rubric | None = None
+    """The rubric the assessment was taken on, to render the replies (the current one if None)."""
 
 
 @dataclass(frozen=True)
@@ -114,9 +123,17 @@ def typed_reply(
 
 
 def load_checked(
-    session: Session, rubric: Rubric, target: Target, *, action: str
+    session: Session,
+    rubric: Rubric,
+    target: Target,
+    *,
+    action: str,
+    rubrics: RubricRegistry | None = None,
 ) -> tuple[InterviewRows | None, str | None]:
-    """The person's interview rows and None, or a refusal reason (logged) and maybe no rows."""
+    """The person's interview rows and None, or a refusal reason (logged) and maybe no rows.
+
+    `rubric` is the current rubric; a round taken on another version is checked against that
+    version from `rubrics`."""
     rows = None
     if target.team_id:
         rows = interviews.load_interview(
@@ -134,7 +151,7 @@ def load_checked(
     where = f"assessment:{target.assessment_id}" + (
         f" criterion:{target.criterion_id}" if target.criterion_id else ""
     )
-    reason = _refusal(rows, rubric, target)
+    reason = _refusal(rows, rubric, target, rubrics)
     if reason is not None:
         city_id = rows.city.id if rows and rows.city else None
         denied = access.deny(reason, action=action, actor=actor, city_id=city_id, target=where)
@@ -142,8 +159,8 @@ def load_checked(
     return rows, None
 
 
-def snapshot_of(rows: InterviewRows, rubric: Rubric) -> Snapshot:
-    """The engine's view of stored rows."""
+def snapshot_of(rows: InterviewRows, rubric: Rubric, carry: CarryOver = NOTHING) -> Snapshot:
+    """The engine's view of stored rows (with what the round carries over from the last)."""
     assert rows.assessment is not None and rows.assessment.id is not None
     answers = {
         row.criterion_id: Given(
@@ -163,6 +180,8 @@ def snapshot_of(rows: InterviewRows, rubric: Rubric) -> Snapshot:
         paused_until=progress.paused_until if progress else None,
         completed=progress is not None and progress.completed_at is not None,
         timezone=rows.person.timezone or (rows.city.timezone if rows.city else "UTC"),
+        previous=carry.answers,
+        fresh=carry.fresh,
     )
 
 
@@ -188,13 +207,14 @@ def _act(
     criterion_id = getattr(event, "criterion_id", None)
     target = Target(target.team_id, target.user_id, target.assessment_id, criterion_id)
     rows, refusal = load_checked(
-        session, rubric, target, action=f"interview.{type(event).__name__}"
+        session, rubric, target, action=f"interview.{type(event).__name__}", rubrics=deps.rubrics
     )
     if refusal is not None or rows is None:
         return Outcome(language_of(rows), refusal=refusal or access.NOT_A_MEMBER)
     assert rows.assessment is not None and rows.person.id is not None
-    check_rubric(rows.assessment, rubric)
-    snapshot = snapshot_of(rows, rubric)
+    rubric = rubric_for(rows.assessment, rubric, deps.rubrics)
+    carry = carry_over(session, assessment=rows.assessment, rubric=rubric, rubrics=deps.rubrics)
+    snapshot = snapshot_of(rows, rubric, carry)
     done = step(snapshot, event, rubric, now)
     if done.answer is not None:
         w = done.answer
@@ -209,6 +229,7 @@ def _act(
             evidence=list(w.evidence),
             now=now,
             source=_SOURCES[w.source],
+            evidence_dates=carry.evidence_dates.get(w.criterion_id),
         )
     if done.place is not None:
         was = rows.progress.completed_at if rows.progress else None
@@ -233,10 +254,16 @@ def _act(
         done.replies,
         announcement=announcement,
         assessment_id=target.assessment_id,
+        rubric=rubric,
     )
 
 
-def _refusal(rows: InterviewRows | None, rubric: Rubric, target: Target) -> str | None:
+def _refusal(
+    rows: InterviewRows | None,
+    rubric: Rubric,
+    target: Target,
+    rubrics: RubricRegistry | None = None,
+) -> str | None:
     if rows is None:
         return access.NOT_A_MEMBER
     assessment, city = rows.assessment, rows.city
@@ -247,6 +274,7 @@ def _refusal(rows: InterviewRows | None, rubric: Rubric, target: Target) -> str 
     if assessment.status != AssessmentStatus.OPEN:
         return CLOSED
     if target.criterion_id is not None:
+        rubric = rubric_for(assessment, rubric, rubrics)
         try:
             area = rubric.area_of(target.criterion_id)
         except KeyError:

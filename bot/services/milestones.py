@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
+from bot.i18n import language_of
+from bot.interview.evidence import is_web_link
 from bot.schedule.calendar import at_local, local_date
 from bot.services.access import N_, NOT_A_MEMBER, Actor, deny
 from bot.services.plan import MilestoneView, PlanView, milestone_view, plan_view
@@ -95,13 +96,7 @@ def evidence_link(text: str | None) -> str | None:
     value = (text or "").strip()
     if not value:
         return None
-    parts = urlsplit(value)
-    if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.netloc
-        or any(ch.isspace() for ch in value)
-        or len(value) > EVIDENCE_MAX
-    ):
+    if len(value) > EVIDENCE_MAX or not is_web_link(value):
         raise InvalidEvidence(NOT_A_LINK)
     return value
 
@@ -187,7 +182,7 @@ def leader_home_view(
 ) -> LeaderHomeView:
     """A person's open milestones, soonest due first, for their App Home (at most `limit`)."""
     assert person.id is not None
-    lang = person.language or person.locale or "en"
+    lang = language_of(person.language, person.locale)
     views = []
     for milestone in plans.milestones_for_owner(session, owner_id=person.id):
         plan = session.get(Plan, milestone.plan_id)

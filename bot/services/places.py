@@ -12,21 +12,22 @@ from importlib import resources
 
 from babel import Locale
 
+from bot.i18n import N_
 from storage.validation import is_timezone
 
 REGIONS = (
-    "America",
-    "Europe",
-    "Africa",
-    "Asia",
-    "Australia",
-    "Pacific",
-    "Atlantic",
-    "Indian",
-    "Antarctica",
-    "Arctic",
+    N_("America"),
+    N_("Europe"),
+    N_("Africa"),
+    N_("Asia"),
+    N_("Australia"),
+    N_("Pacific"),
+    N_("Atlantic"),
+    N_("Indian"),
+    N_("Antarctica"),
+    N_("Arctic"),
 )
-"""The tz database's regions, in the order the timezone menu lists them."""
+"""The tz database's regions, in the order the timezone menu lists them (translated there)."""
 
 GROUP_LIMIT = 100
 """Slack's most options in one option group of a select menu."""

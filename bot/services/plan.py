@@ -18,8 +18,9 @@ from sqlmodel import Session
 
 from bot.schedule.calendar import add_months, local_date
 from bot.services.access import N_, Actor, deny, require_role
-from bot.services.scores import check_rubric, rubric_answers, score_and_gap
+from bot.services.scores import rubric_answers, rubric_for, score_and_gap
 from rubric.planning import Gap
+from rubric.registry import RubricRegistry
 from rubric.schema import Level, NextStep, Rubric
 from rubric.scoring import Answer as RubricAnswer
 from rubric.scoring import CriterionStatus, Score, score
@@ -227,14 +228,21 @@ def city_today(city: City, now: datetime) -> date:
 
 
 def proposal_for(
-    session: Session, *, rubric: Rubric, actor: Actor, assessment_id: int, now: datetime
+    session: Session,
+    *,
+    rubric: Rubric,
+    actor: Actor,
+    assessment_id: int,
+    now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> PlanProposal | PlanView:
-    """The review proposal of a round, or its existing plan (a plan is never made twice)."""
+    """The review proposal of a round, or its existing plan (a plan is never made twice);
+    the round is read on its own rubric version (`rubric`, or that version in `rubrics`)."""
     assessment, city, person = _coordinator_round(session, actor, assessment_id, "plan_create")
     existing = plans.latest_plan(session, assessment_id=assessment_id)
     if existing is not None:
-        return plan_view(session, rubric=rubric, plan=existing, now=now)
-    check_rubric(assessment, rubric)
+        return plan_view(session, rubric=_own(assessment, rubric, rubrics), plan=existing, now=now)
+    rubric = rubric_for(assessment, rubric, rubrics)
     result, gap = score_and_gap(session, rubric=rubric, assessment=assessment)
     today = city_today(city, now)
     proposals = propose_milestones(rubric, result, gap, today=today, lang=city.language)
@@ -262,15 +270,17 @@ def create_plan(
     assessment_id: int,
     choices: Sequence[MilestoneChoice],
     now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> CreatedPlan | ReviewProblems | PlanView:
-    """Store the reviewed plan; the problems to show instead; or the plan someone made first."""
+    """Store the reviewed plan; the problems to show instead; or the plan someone made first
+    (the round read on its own rubric version: `rubric`, or that version in `rubrics`)."""
     assessment, city, person = _coordinator_round(
         session, actor, assessment_id, "plan_submit", lock=True
     )
     existing = plans.latest_plan(session, assessment_id=assessment_id)
     if existing is not None:
-        return plan_view(session, rubric=rubric, plan=existing, now=now)
-    check_rubric(assessment, rubric)
+        return plan_view(session, rubric=_own(assessment, rubric, rubrics), plan=existing, now=now)
+    rubric = rubric_for(assessment, rubric, rubrics)
     assert city.id is not None
     today = city_today(city, now)
     owners = _owner_candidates(session, city)
@@ -313,6 +323,12 @@ def create_plan(
     }
     view = plan_view(session, rubric=rubric, plan=plan, now=now)
     return CreatedPlan(view=view, owners=tuple(owners_told.values()))
+
+
+def _own(assessment: Assessment, rubric: Rubric, rubrics: RubricRegistry | None) -> Rubric:
+    """The round's own rubric version when loaded, else `rubric` (a plan view copes with both)."""
+    found = rubrics.find(assessment.rubric_id, assessment.rubric_version) if rubrics else None
+    return found or rubric
 
 
 def plan_view(session: Session, *, rubric: Rubric, plan: Plan, now: datetime) -> PlanView:

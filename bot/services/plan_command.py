@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.i18n import language_of
 from bot.services.access import N_, Actor, AmbiguousCity, city_for_role
 from bot.services.plan import PlanView, plan_view
 from rubric.schema import Rubric
@@ -73,7 +74,7 @@ def plan_for_command(
     latest = rounds[0] if rounds else None
     return PlanOffer(
         city_name=city.name,
-        lang=person.language or person.locale or city.language,
+        lang=language_of(person.language, person.locale, city.language),
         assessment_id=latest.id if latest else None,
         round_number=latest.round_number if latest else None,
         can_create=coordinator and latest is not None,

@@ -19,7 +19,8 @@ from bot.reports.export import csv_bytes, export_filename, render_json
 from bot.reports.html import render_html
 from bot.reports.model import build_city_report
 from bot.services.access import N_, AmbiguousCity, city_for_role, find_actor
-from bot.services.scores import score_assessment
+from bot.services.scores import rubric_for, score_assessment
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from storage.enums import Role
 from storage.models import City, CityRole
@@ -97,8 +98,10 @@ def export_for_coordinator(
     user_id: str,
     city_name: str | None,
     now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> ExportBundle | NothingToExport | ChooseCity:
-    """The CSV, JSON and HTML of the coordinator's city's latest round.
+    """The CSV, JSON and HTML of the coordinator's city's latest round (read against the
+    rubric version it was taken on: `rubric`, or that version in `rubrics`).
 
     Raises AccessDenied for someone who coordinates no city here; asks which city when they
     coordinate several and `city_name` does not pick one.
@@ -116,7 +119,9 @@ def export_for_coordinator(
         assert city.id is not None
         if assessment_repo.latest_assessment(session, city_id=city.id) is None:
             return NothingToExport(city_name=city.name, tr=tr)
-        report = build_city_report(session, rubric=rubric, city_id=city.id, now=now)
+        report = build_city_report(
+            session, rubric=rubric, city_id=city.id, now=now, rubrics=rubrics
+        )
     chart = render_result_chart(report.rubric, report.score, tr, city=report.city.name)
     title = tr.gettext("{city}: assessment round {round}").format(
         city=report.city.name, round=report.assessment.round_number
@@ -135,11 +140,14 @@ def export_for_coordinator(
     return ExportBundle(report.city.name, report.assessment.round_number, tr, files)
 
 
-def result_chart(engine: Engine, *, rubric: Rubric, assessment_id: int) -> ResultChart:
-    """The chart of a round's current result, in its city's language."""
+def result_chart(
+    engine: Engine, *, rubric: Rubric, assessment_id: int, rubrics: RubricRegistry | None = None
+) -> ResultChart:
+    """The chart of a round's current result on its own rubric version, in its city's language."""
     with unit_of_work(engine, read_only=True) as session:
         assessment = assessment_repo.get_assessment(session, assessment_id=assessment_id)
         city = orgs.get_city(session, city_id=assessment.city_id)
+        rubric = rubric_for(assessment, rubric, rubrics)
         result = score_assessment(session, rubric=rubric, assessment=assessment)
     tr = translator(city.language)
     png = render_result_chart(rubric, result, tr, city=city.name)

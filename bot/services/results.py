@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.services.coordinator import answered_criteria
-from bot.services.scores import check_rubric, score_rows
+from bot.services.scores import rubric_for, score_rows
 from bot.services.status import Blocker, projection_of
 from rubric.planning import gap_to_next_level
 from rubric.schema import Rubric, Text
@@ -122,7 +122,7 @@ def announce_if_complete(
     )
     if assessment is None or assessment.status != AssessmentStatus.OPEN:
         return None
-    check_rubric(assessment, rubric)
+    rubric = rubric_for(assessment, rubric, deps.rubrics)
     area_ids = {
         row.area_id
         for row in assessments.assignments_for_assessment(session, assessment_id=assessment_id)

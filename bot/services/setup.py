@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.i18n import normalize_lang
+from bot.i18n import DEFAULT_LANG, SUPPORTED, normalize_lang
 from bot.services import places
 from bot.services.access import N_, AccessDenied, deny, find_actor, require_role
 from bot.services.coordinator import (
@@ -77,6 +77,8 @@ class SetupForm:
     channel_id: str | None = None
     coordinators: tuple[str, ...] = ()
     leaders: tuple[str, ...] = ()
+    language: str = DEFAULT_LANG
+    """The language of the city's channel messages (digests, start notice, result)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class SetupSubmission:
     channel_id: str | None = None
     coordinators: tuple[str, ...] = ()
     leaders: tuple[str, ...] = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class SetupValues:
     channel_id: str
     coordinators: tuple[str, ...]
     leaders: tuple[str, ...]
+    language: str | None = None
+    """The channel language picked; None keeps the city's (or, new, the submitter's)."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,7 @@ def setup_form(
         timezone=timezone,
         channel_id=channel,
         coordinators=(user_id,),
+        language=normalize_lang(language_of(actor.person) if actor.person else locale),
     )
 
 
@@ -211,6 +217,7 @@ def _current_form(session: Session, city: City) -> SetupForm:
         channel_id=city.digest_channel_id,
         coordinators=_slack_ids(orgs.people_with_role(session, city_id=city.id, role=coordinator)),
         leaders=_slack_ids(orgs.people_with_role(session, city_id=city.id, role=Role.LEADER)),
+        language=city.language,
     )
 
 
@@ -247,7 +254,10 @@ def parse_setup(submission: SetupSubmission) -> tuple[SetupValues | None, dict[s
     leaders = _user_ids(submission.leaders)
     if problems or population is None:
         return None, problems
-    values = SetupValues(name, state, country, population, timezone, channel, coordinators, leaders)
+    language = submission.language if submission.language in SUPPORTED else None
+    values = SetupValues(
+        name, state, country, population, timezone, channel, coordinators, leaders, language
+    )
     return values, problems
 
 
@@ -342,7 +352,7 @@ def save_setup(
             population=values.population,
             timezone=values.timezone,
             digest_channel_id=values.channel_id,
-            language=normalize_lang(language_of(submitter)),
+            language=values.language or normalize_lang(language_of(submitter)),
             now=now,
         )
         assert city.id is not None
@@ -359,6 +369,7 @@ def save_setup(
             population=values.population,
             timezone=values.timezone,
             digest_channel_id=values.channel_id,
+            **({"language": values.language} if values.language else {}),
         )
         assert city.id is not None
         assessment = assessments.open_assessment(

@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from bot.reports.history import RoundResult, previous_round_result
 from bot.services.access import N_, NOT_A_MEMBER, NOT_SET_UP, find_actor
 from bot.services.coordinator import CityChoice, answered_criteria, cities_with_role, language_of
-from bot.services.scores import score_assessment
+from bot.services.scores import rubric_for, score_assessment
+from rubric.registry import RubricRegistry
 from rubric.schema import Rubric, Text
 from rubric.scoring import Score
 from storage.enums import AssessmentStatus, Role
@@ -96,6 +98,8 @@ class TeamOverview:
     """Display names of assignees who have not answered anything yet."""
     projection: Projection
     now: datetime
+    previous: RoundResult | None = None
+    """The round before, on its own rubric version (None in a first round)."""
 
     @property
     def answered(self) -> int:
@@ -159,8 +163,10 @@ def status_for(
     city_name: str,
     rubric: Rubric,
     now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> StatusView:
-    """The status for this person: the team's if they coordinate, their own if they answer."""
+    """The status for this person: the team's if they coordinate, their own if they answer
+    (each round read against the rubric version it was taken on)."""
     actor = find_actor(session, team_id=team_id, user_id=user_id)
     person = actor.person
     if person is None or person.id is None:
@@ -175,8 +181,10 @@ def status_for(
         return StatusView(language, choice=CityChoice("status", tuple(c.name for c in coordinated)))
     team = None
     if coordinated:
-        team = _overview_of_city(session, city=(named or coordinated)[0], rubric=rubric, now=now)
-    own = own_progress(session, person_id=person.id, rubric=rubric)
+        team = _overview_of_city(
+            session, city=(named or coordinated)[0], rubric=rubric, now=now, rubrics=rubrics
+        )
+    own = own_progress(session, person_id=person.id, rubric=rubric, rubrics=rubrics)
     if team is None and not own:
         leading = cities_with_role(session, actor=actor, role=Role.LEADER)
         if leading:
@@ -187,7 +195,12 @@ def status_for(
 
 
 def coordinator_overviews(
-    session: Session, *, person_id: int, rubric: Rubric, now: datetime
+    session: Session,
+    *,
+    person_id: int,
+    rubric: Rubric,
+    now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> list[TeamOverview]:
     """The team overview of each city the person coordinates (its open or latest round)."""
     found = []
@@ -195,14 +208,19 @@ def coordinator_overviews(
         assert city.id is not None
         if Role.COORDINATOR not in orgs.roles_of(session, city_id=city.id, person_id=person_id):
             continue
-        overview = _overview_of_city(session, city=city, rubric=rubric, now=now)
+        overview = _overview_of_city(session, city=city, rubric=rubric, now=now, rubrics=rubrics)
         if overview is not None:
             found.append(overview)
     return found
 
 
 def _overview_of_city(
-    session: Session, *, city: City, rubric: Rubric, now: datetime
+    session: Session,
+    *,
+    city: City,
+    rubric: Rubric,
+    now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> TeamOverview | None:
     assert city.id is not None
     assessment = assessments.open_assessment(
@@ -210,14 +228,24 @@ def _overview_of_city(
     ) or assessments.latest_assessment(session, city_id=city.id)
     if assessment is None:
         return None
-    return team_overview(session, city=city, assessment=assessment, rubric=rubric, now=now)
+    return team_overview(
+        session, city=city, assessment=assessment, rubric=rubric, now=now, rubrics=rubrics
+    )
 
 
 def team_overview(
-    session: Session, *, city: City, assessment: Assessment, rubric: Rubric, now: datetime
+    session: Session,
+    *,
+    city: City,
+    assessment: Assessment,
+    rubric: Rubric,
+    now: datetime,
+    rubrics: RubricRegistry | None = None,
 ) -> TeamOverview:
-    """Progress by area and person, who has not started, and the level reached so far."""
+    """Progress by area and person, who has not started, the level reached so far, and the
+    round before (on the rubric version each was taken on)."""
     assert city.id is not None and assessment.id is not None
+    rubric = rubric_for(assessment, rubric, rubrics)
     rows = answers.answers_for_assessment(session, assessment_id=assessment.id)
     answered = answered_criteria(rows)
     people: dict[int, AssigneeProgress] = {}
@@ -242,7 +270,16 @@ def team_overview(
         not_started=tuple(p.name for p in people.values() if not p.started),
         projection=projection(session, assessment=assessment, rubric=rubric, answered=answered),
         now=now,
+        previous=_previous_round(session, assessment, rubric, rubrics),
     )
+
+
+def _previous_round(
+    session: Session, assessment: Assessment, rubric: Rubric, rubrics: RubricRegistry | None
+) -> RoundResult | None:
+    if assessment.round_number <= 1:
+        return None
+    return previous_round_result(session, assessment=assessment, rubric=rubric, rubrics=rubrics)
 
 
 def _assignee(
@@ -293,7 +330,9 @@ def projection_of(result: Score, rubric: Rubric, answered: set[str]) -> Projecti
     )
 
 
-def own_progress(session: Session, *, person_id: int, rubric: Rubric) -> tuple[OwnProgress, ...]:
+def own_progress(
+    session: Session, *, person_id: int, rubric: Rubric, rubrics: RubricRegistry | None = None
+) -> tuple[OwnProgress, ...]:
     """A respondent's areas in each open assessment, with answered counts."""
     by_assessment: dict[int, set[str]] = {}
     for row in assessments.assignments_for_person(session, person_id=person_id):
@@ -301,6 +340,7 @@ def own_progress(session: Session, *, person_id: int, rubric: Rubric) -> tuple[O
     found = []
     for assessment_id, area_ids in by_assessment.items():
         assessment = assessments.get_assessment(session, assessment_id=assessment_id)
+        taken_on = rubric_for(assessment, rubric, rubrics)
         city = orgs.get_city(session, city_id=assessment.city_id)
         answered = answered_criteria(
             answers.answers_for_assessment(session, assessment_id=assessment_id)
@@ -310,7 +350,7 @@ def own_progress(session: Session, *, person_id: int, rubric: Rubric) -> tuple[O
             OwnArea(
                 area.name, sum(1 for c in area.criteria if c.id in answered), len(area.criteria)
             )
-            for area in rubric.areas
+            for area in taken_on.areas
             if area.id in area_ids
         )
         found.append(

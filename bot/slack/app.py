@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
 from bot.slack.errors import handle_error
+from bot.slack.event_once import EventsOnce
 from bot.slack.listeners import register_listeners
 
 LAZY_WORKERS = 16
@@ -33,8 +35,17 @@ def build_app(deps: Deps, *, lazy_workers: int = LAZY_WORKERS) -> App:
     calls to the listener pool (`lazy_workers` threads). The token is checked by `citycheck run`
     at start-up (auth.test), not here, so building the app does no network I/O; Bolt calls
     auth.test once on the first request.
+
+    In OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) the app also serves the install
+    flow, and authorises each request with its workspace's token (see `bot.slack.oauth`).
     """
-    _, signing_secret = deps.settings.require_slack()
+    deps.settings.check_slack()
+    signing_secret = deps.settings.require_signing_secret()
+    options: dict[str, Any] = {}
+    if deps.settings.oauth_enabled:
+        from bot.slack.oauth import app_options
+
+        options = app_options(deps)
     if not any(isinstance(f, _TokenFromEnvironmentNote) for f in logger.filters):
         logger.addFilter(_TokenFromEnvironmentNote())  # Bolt logs through the logger we give it
     app = App(
@@ -47,6 +58,7 @@ def build_app(deps: Deps, *, lazy_workers: int = LAZY_WORKERS) -> App:
             max_workers=lazy_workers, thread_name_prefix="citycheck-lazy"
         ),
         logger=logger,
+        **options,
     )
 
     def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
@@ -54,6 +66,7 @@ def build_app(deps: Deps, *, lazy_workers: int = LAZY_WORKERS) -> App:
         return next()
 
     app.use(inject_deps)
+    app.use(EventsOnce())  # Slack's retries of an event take effect once
     app.error(handle_error)
     register_listeners(app)
     return app

@@ -191,6 +191,30 @@ BLOCK_HOME_MILESTONES_HEADER = "home_milestones_header"
 BLOCK_HOME_MILESTONES_EMPTY = "home_milestones_empty"
 BLOCK_HOME_MILESTONES_MORE = "home_milestones_more"
 
+# Rounds: `/citycheck new-round`, last round's answers in the question, the change since then.
+INTERVIEW_STILL_TRUE = "interview_still_true"
+"""Store last round's answer again in this round; value "<assessment id>:<criterion id>"."""
+BLOCK_QUESTION_LAST = "question_last"
+BLOCK_QUESTION_CHANGED = "question_changed"
+NEW_ROUND_CLOSE = "new_round_close"
+"""Close the open round as it stands and start the next; value "<assessment id>:<version>"."""
+BLOCK_NEW_ROUND_TEXT = "new_round_text"
+BLOCK_NEW_ROUND_AREAS = "new_round_areas"
+BLOCK_NEW_ROUND_ACTIONS = "new_round_actions"
+BLOCK_NEW_ROUND_NOTE = "new_round_note"
+BLOCK_STATUS_CHANGE = "status_change"
+
+# Languages: the answer to `/citycheck language`, and the setup modal's channel language.
+BLOCK_LANGUAGE_PROBLEM = "language_problem"
+BLOCK_LANGUAGE_PERSON = "language_person"
+BLOCK_LANGUAGE_CITIES = "language_cities"
+BLOCK_SETUP_LANGUAGE = "setup_language"
+ACTION_SETUP_LANGUAGE = "setup_language_select"
+
+# Installs: the events that remove a workspace's tokens (OAuth distribution).
+EVENT_APP_UNINSTALLED = "app_uninstalled"
+EVENT_TOKENS_REVOKED = "tokens_revoked"
+
 
 def all_ids() -> dict[str, str]:
     """Every id constant of this module by its name (for the uniqueness and length test)."""

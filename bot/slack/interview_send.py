@@ -26,7 +26,8 @@ class Where:
 
 def send_outcome(client: WebClient, deps: Deps, outcome: Outcome, where: Where) -> None:
     """Send every reply of an outcome; a refusal goes privately to the person who clicked."""
-    assert deps.rubric is not None
+    rubric = outcome.rubric or deps.rubric
+    assert rubric is not None
     tr = translator(outcome.lang)
     if outcome.refusal is not None:
         message = build_refusal(tr, outcome.refusal)
@@ -37,7 +38,7 @@ def send_outcome(client: WebClient, deps: Deps, outcome: Outcome, where: Where) 
         return
     replaced = False
     for reply in outcome.replies:
-        message = build_reply(tr, deps.rubric, reply)
+        message = build_reply(tr, rubric, reply)
         if replaces_message(reply) and where.message_ts and not replaced:
             client.chat_update(channel=where.channel_id, ts=where.message_ts, **message.as_kwargs())
             replaced = True

@@ -18,12 +18,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from bot.deps import Deps
+from bot.deps import Deps, WorkspaceNotInstalledError
+from bot.schedule.leader import LeaderService
 from bot.schedule.sending import CHANNEL_INTERVAL, Outgoing, Pacer, SendError
 from bot.schedule.sweep import Sweeper
 from bot.schedule.ticker import TICK_SECONDS, SchedulerService
 from bot.slack.builders.blocks import Message
 from bot.slack.builders.notifications import build_notification
+from bot.slack.installations import TOKEN_REFUSED
+from storage.leader import scheduler_lock
 from storage.repo import ledger
 from storage.session import unit_of_work
 
@@ -58,6 +61,9 @@ PERMANENT_ERRORS = frozenset(
 )
 """Slack errors that the same call will keep getting: give up and report in the digest."""
 
+NOT_INSTALLED = "not_installed"
+"""The error recorded for a send to a workspace that has no bot token stored (OAuth mode)."""
+
 
 def is_permanent(error: str) -> bool:
     """True for a Slack error that retrying cannot fix."""
@@ -65,31 +71,63 @@ def is_permanent(error: str) -> bool:
 
 
 class SlackSender:
-    """Posts scheduled messages with the workspace's client; see the module docstring."""
+    """Posts scheduled messages with the workspace's client; see the module docstring.
+
+    In OAuth mode a workspace whose token Slack refuses may have installed the app again since
+    this process cached its client (the uninstall event reached another process): the cached
+    client is dropped and, if the installation store now holds another token, the post is tried
+    once more with it (Slack posted nothing with a refused token). A workspace with no token
+    any more (uninstalled) is a permanent `not_installed` error.
+    """
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
     def send(self, outgoing: Outgoing) -> None:
         """Post the message; SendError when Slack refuses it."""
-        client = self.deps.client_for(outgoing.team_id)
         message = build_notification(outgoing.view)
+        client = self._client(outgoing.team_id)
         try:
-            client.chat_postMessage(
-                channel=outgoing.channel,
-                metadata={
-                    "event_type": METADATA_EVENT,
-                    "event_payload": {"ledger_id": outgoing.ledger_id},
-                },
-                **message.as_kwargs(),
-            )
+            self._post(client, outgoing, message)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "unknown_error")
-            raise SendError(error, permanent=is_permanent(error)) from None
+            fresh = self._client_again(outgoing.team_id, client) if error in TOKEN_REFUSED else None
+            if fresh is None:
+                raise SendError(error, permanent=is_permanent(error)) from None
+            try:
+                self._post(fresh, outgoing, message)
+            except SlackApiError as again:
+                error = str(again.response.get("error") or "unknown_error")
+                raise SendError(error, permanent=is_permanent(error)) from None
+
+    @staticmethod
+    def _post(client: WebClient, outgoing: Outgoing, message: Message) -> None:
+        client.chat_postMessage(
+            channel=outgoing.channel,
+            metadata={
+                "event_type": METADATA_EVENT,
+                "event_payload": {"ledger_id": outgoing.ledger_id},
+            },
+            **message.as_kwargs(),
+        )
+
+    def _client(self, team_id: str) -> WebClient:
+        try:
+            return self.deps.client_for(team_id)
+        except WorkspaceNotInstalledError:
+            raise SendError(NOT_INSTALLED, permanent=True) from None
+
+    def _client_again(self, team_id: str, refused: WebClient) -> WebClient | None:
+        """A client with a token other than the refused one, if the workspace has one now."""
+        if self.deps.team_clients is None:
+            return None
+        self.deps.forget_client(team_id)
+        fresh = self._client(team_id)
+        return fresh if fresh.token != refused.token else None
 
     def was_delivered(self, outgoing: Outgoing) -> bool:
         """True when the channel's newest messages (`HISTORY_PAGES` pages) include this row's."""
-        client = self.deps.client_for(outgoing.team_id)
+        client = self._client(outgoing.team_id)
         try:
             channel = _conversation_of(client, outgoing.channel)
             cursor = None
@@ -183,8 +221,20 @@ def build_sweeper(
     )
 
 
-def scheduler_service(deps: Deps, *, interval: float = TICK_SECONDS) -> SchedulerService:
-    """The scheduler as a `BackgroundService` of `citycheck run` (a `ServiceFactory`)."""
-    stop = threading.Event()
-    sweeper = build_sweeper(deps, stop=stop)
-    return SchedulerService(sweeper.sweep_safely, interval=interval, stop=stop)
+def scheduler_service(
+    deps: Deps, *, interval: float = TICK_SECONDS, channel_interval: float = CHANNEL_INTERVAL
+) -> LeaderService:
+    """The scheduler as a `BackgroundService` (a `ServiceFactory` of `citycheck run`).
+
+    It takes part in the leader election of every scheduler on the same database
+    (`bot.schedule.leader`) and sweeps only while it leads.
+    """
+    if deps.engine is None:
+        raise RuntimeError("the scheduler needs a database: set DATABASE_URL")
+
+    def lead() -> SchedulerService:
+        stop = threading.Event()
+        sweeper = build_sweeper(deps, stop=stop, channel_interval=channel_interval)
+        return SchedulerService(sweeper.sweep_safely, interval=interval, stop=stop)
+
+    return LeaderService(scheduler_lock(deps.engine.url), lead)

@@ -1,4 +1,4 @@
-"""Who is talking to the bot: their language, read from Slack."""
+"""Who is talking to the bot: their language, from the database or read from Slack."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.deps import Deps
 from bot.i18n import Translator, translator
+from bot.services.language import stored_language
+from storage.session import unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +30,16 @@ def user_translator(client: WebClient, user_id: str | None) -> Translator:
         return translator(None)
     user = response.get("user") or {}
     return translator(user.get("locale"))
+
+
+def person_translator(
+    deps: Deps, client: WebClient, team_id: str | None, user_id: str | None
+) -> Translator:
+    """The Translator for a person: the language they chose or their stored Slack locale, else
+    (not stored yet) their Slack locale read with users.info."""
+    if user_id and deps.engine is not None:
+        with unit_of_work(deps.engine, read_only=True) as session:
+            stored = stored_language(session, team_id=team_id, user_id=user_id)
+        if stored:
+            return translator(stored)
+    return user_translator(client, user_id)

@@ -1,9 +1,12 @@
 """Serving the app: HTTP behind gunicorn (gthread workers), or Socket Mode.
 
 HTTP routes: `POST /slack/events` (events, slash commands and interactions, each signature
-checked by Bolt) and `GET /healthz` (`{"status": "ok", "database": "ok"}`, 503 when the database
-does not answer). Gunicorn is embedded: `citycheck run` is the whole command line. SIGTERM stops
-gracefully (requests in flight and queued Slack calls finish, up to GRACEFUL_SECONDS); SIGINT too.
+checked by Bolt), `GET /healthz` (`{"status": "ok", "database": "ok"}`, 503 when the database
+does not answer) and, in OAuth mode, Bolt's install flow: `GET /slack/install` and
+`GET /slack/oauth_redirect` (see `bot.slack.oauth`). Every process keeps its state in the
+database, so any process can take any request. Gunicorn is embedded: `citycheck run` is the
+whole command line. SIGTERM stops gracefully (requests in flight and queued Slack calls
+finish, up to GRACEFUL_SECONDS); SIGINT too.
 
 Background services (the scheduler) start in each serving process once the app is built and
 stop when that process exits; see `BackgroundService`.

@@ -15,7 +15,7 @@ and nothing queries them on their own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,11 +38,14 @@ def record_answer(
     evidence: Sequence[str],
     now: datetime,
     source: AnswerSource | str,
+    evidence_dates: Mapping[str, str] | None = None,
 ) -> Answer:
     """Save a person's answer to a criterion, keeping the earlier value in the history.
 
     `ticked` are checklist item ids; `evidence` is the full list of links the answer should
-    have (a link already there keeps the time it was first given).
+    have (a link already there keeps the time it was first given; a link new to this answer
+    takes its time from `evidence_dates`, url -> ISO 8601, when it is there: a link carried
+    over from an earlier round keeps the date it was given then).
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, e.g. datetime.now(UTC)")
@@ -51,7 +54,7 @@ def record_answer(
         session, assessment_id=assessment_id, criterion_id=criterion_id, for_update=True
     )
     if answer is None:
-        value = _value(ticked, status, note, evidence, previous=None, now=now)
+        value = _value(ticked, status, note, evidence, previous=None, now=now, given=evidence_dates)
         answer = insert_or_ignore(
             session,
             Answer,
@@ -73,7 +76,9 @@ def record_answer(
         )
         assert answer is not None
     old = answer_value(answer)
-    new = _value(ticked, status, note, evidence, previous=answer.evidence, now=now)
+    new = _value(
+        ticked, status, note, evidence, previous=answer.evidence, now=now, given=evidence_dates
+    )
     if _same(old, new):
         return answer
     answer.ticked = new["ticked"]
@@ -151,10 +156,11 @@ def _value(
     *,
     previous: list[dict[str, str]] | None,
     now: datetime,
+    given: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     if isinstance(ticked, str) or isinstance(evidence, str):
         raise TypeError("ticked and evidence are lists of strings, not a single string")
-    given_at = {link["url"]: link["added_at"] for link in previous or []}
+    given_at = {**(given or {}), **{link["url"]: link["added_at"] for link in previous or []}}
     stamp = now.astimezone(UTC).isoformat()
     links: list[dict[str, str]] = []
     for url in dict.fromkeys(url.strip() for url in evidence if url and url.strip()):

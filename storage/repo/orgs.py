@@ -128,6 +128,10 @@ def update_city(session: Session, *, city_id: int, **changes: Any) -> City:
     for field, value in changes.items():
         setattr(city, field, cleaners[field](value) if field in cleaners else value)
     session.flush()
+    if changes.keys() & {"timezone", "working_days", "digest_time"}:
+        from storage.repo.sweeps import forget_reminder_times
+
+        forget_reminder_times(session, city_id=city_id)  # reminders move with the calendar
     return city
 
 

@@ -107,6 +107,11 @@ def test_the_bundled_script_is_valid_and_gives_every_area_to_someone() -> None:
             "RDC, CI, EVAL",
         ),
         (
+            ('"2,4"', '"2,²"'),
+            "team.yaml:9 steps[1].rita answers[2]: `2,²` is not an answer: write item numbers "
+            "(1 3) or all, none, unsure, skip, back",
+        ),
+        (
             ("population: 60000\n", "population: many\n"),
             "team.yaml:2 population: write a whole number of residents, e.g. 114394",
         ),
@@ -137,6 +142,14 @@ def test_broken_yaml_and_a_missing_file_are_one_clear_line(tmp_path: Path) -> No
     ]
     with pytest.raises(ScriptError, match="cannot read the file"):
         load_script(tmp_path / "none.yaml", RUBRIC)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(GOOD + "#" * (300 * 1024), encoding="utf-8")
+
+    with pytest.raises(ScriptError, match="larger than 256 KB: shorten it"):
+        load_script(huge, RUBRIC)
 
 
 def test_written_answers_read_back_as_the_same_answers() -> None:

@@ -74,6 +74,7 @@ def test_a_newcomer_gets_a_blank_form_with_their_timezone_and_country(session: S
         timezone="America/Sao_Paulo",
         channel_id="C0DIGEST",
         coordinators=("U0ANA",),
+        language="pt",
     )
     assert asked == [True]
 

@@ -51,7 +51,7 @@ def test_failure_notice_says_nothing_was_lost() -> None:
     message = build_failure_message(translator("es"))
 
     assert checks.check_blocks(message.blocks, checks.MESSAGE_BLOCKS) == []
-    assert message.text and "lost" in message.text
+    assert message.text and "No se perdió nada de lo que guardó antes" in message.text
 
 
 def test_escape_and_clip() -> None:

@@ -219,7 +219,7 @@ def test_the_assign_modals_labels_read_in_spanish() -> None:
     view = build_assign_modal(translator("es"), _assign_form())
 
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
-    assert labels[0] == f"{RUBRIC.areas[0].name.es} (9 questions)"
+    assert labels[0] == f"{RUBRIC.areas[0].name.es} (9 preguntas)"
     assert RUBRIC.areas[0].name.es != RUBRIC.areas[0].name.en
 
 
@@ -368,9 +368,9 @@ def test_the_home_section_is_compact_and_valid_on_a_home_tab() -> None:
 
     assert len(blocks) == 3
     assert checks.check_view({"type": "home", "blocks": blocks}, "home") == []
-    assert blocks[0]["text"]["text"].startswith("*Springfield* · 2 of 43 questions answered")
+    assert blocks[0]["text"]["text"].startswith("*Springfield* · 2 de 43 perguntas respondidas")
     assert "Dados Abertos 2/4 · Rita" in blocks[1]["text"]["text"]
-    assert "Not started yet: Tom" in blocks[2]["elements"][0]["text"]
+    assert "Ainda não começaram: Tom" in blocks[2]["elements"][0]["text"]
     everyone = build_coordinator_home_section(_team(not_started=()))
     assert "Everyone assigned has started." in everyone[-1]["elements"][0]["text"]
 

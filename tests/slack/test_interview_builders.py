@@ -201,7 +201,7 @@ def test_paused_until_is_shown_in_the_persons_timezone() -> None:
 
     message = build_reply(translator("en"), RUBRIC, paused)
 
-    assert "Tuesday, March 2, 2027 9:00" in message.text
+    assert "Tuesday, March 2, 2027 at 9:00" in message.text
     assert message.blocks[1]["elements"][0]["action_id"] == ids.INTERVIEW_RESUME
 
 

@@ -146,4 +146,4 @@ def test_a_long_digest_stays_within_the_limits() -> None:
     message = build_digest(view)
     assert check_blocks(message.blocks, MESSAGE_BLOCKS) == []
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in message.blocks)
-    assert "…and 28 more" in message.text
+    assert "…e mais 28" in message.text

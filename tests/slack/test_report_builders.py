@@ -60,4 +60,4 @@ def test_the_chart_section_is_an_image_from_the_uploaded_file() -> None:
 
     assert check_blocks(blocks, MESSAGE_BLOCKS) == []
     assert blocks[0]["slack_file"] == {"id": "F0000000042"}
-    assert blocks[0]["title"]["text"] == "Springfield: result of round 2"
+    assert blocks[0]["title"]["text"] == "Springfield: resultado de la ronda 2"

@@ -189,12 +189,12 @@ def test_program_staff_see_their_cohort_and_others_are_refused(served: Served) -
     served.bot.workspace.command(pia, "cohort")
     served.bot.workspace.command(cora, "cohort")
 
-    shown = served.bot.workspace.wait_for_message(pia, "Your cohort")
+    shown = served.bot.workspace.wait_for_message(pia, "Su cohorte")
     assert shown["ephemeral_to"] == pia
-    assert shown["blocks"][0]["text"]["text"] == "Your cohort: 5 cities, 5 with results"
+    assert shown["blocks"][0]["text"]["text"] == "Su cohorte: 5 municipios, 5 con resultados"
     listed = shown["blocks"][1]["text"]["text"].split("\n")
     assert [line.split("*")[1] for line in listed] == list(CITY_NAMES[:5])
-    assert listed[0] == "*Ashford*: 43 of 43 answered · Plata, 53.4% met"
+    assert listed[0] == "*Ashford*: 43 de 43 respondidos · Plata, 53.4% de los criterios cumplidos"
     refused = served.bot.workspace.wait_for_message(cora, "program staff")
     assert refused["text"].startswith("Only program staff can see a cohort.")
 

@@ -95,7 +95,8 @@ def build_respondent_home_section(
             block["accessory"] = button(
                 label, ids.INTERVIEW_RESUME, str(mine.assessment_id), style="primary"
             )
-        lines = [area_progress_line(tr, rubric, area) for area in mine.areas]
+        taken_on = mine.rubric or rubric
+        lines = [area_progress_line(tr, taken_on, area) for area in mine.areas]
         blocks += [block, context(escape("\n".join(lines)), prefix + "_areas")]
     return blocks
 

@@ -26,6 +26,7 @@ from bot.interview.views import (
     WentBack,
 )
 from bot.interview.vocabulary import Word, shown_phrase
+from bot.reports.labels import effort
 from bot.slack import ids
 from bot.slack.builders.blocks import Block, Message, button, clip, context, escape, header, section
 from bot.slack.builders.question import (
@@ -47,13 +48,13 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 
 
 def local_time(tr: Translator, when: datetime, timezone: str) -> str:
-    """A moment in the person's timezone: "Tuesday, March 2, 2027 9:00 AM"."""
+    """A moment in the person's timezone: "Tuesday, March 2, 2027 at 9:00 AM"."""
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     local = when.astimezone(zone)
-    return f"{tr.date(local, 'full')} {tr.time(local)}"
+    return tr.gettext("{day} at {time}").format(day=tr.date(local, "full"), time=tr.time(local))
 
 
 def build_intro(tr: Translator, rubric: Rubric, intro: Intro) -> Message:
@@ -94,11 +95,18 @@ def build_area_summary(tr: Translator, rubric: Rubric, done: AreaDone) -> Messag
     ]
     lines = [title, *(f"{cid}: {status_words(tr, status)}" for cid, status in done.rows)]
     if done.nudges:
-        steps = [f"*{escape(tr.gettext('Next steps'))}*"]
+        heading = tr.gettext("Next steps")
+        steps = [f"*{escape(heading)}*"]
         for nudge in done.nudges:
             step = nudge.next_step
-            where = tr.gettext("{owner} · effort {effort} · about {months} months").format(
-                owner=step.owner.get(tr.lang), effort=step.effort, months=step.horizon_months
+            where = tr.ngettext(
+                "{owner} · {effort} · about {months} month",
+                "{owner} · {effort} · about {months} months",
+                step.horizon_months,
+            ).format(
+                owner=step.owner.get(tr.lang),
+                effort=effort(step.effort, tr),
+                months=step.horizon_months,
             )
             first = f"*{nudge.criterion_id}* {escape(step.action.get(tr.lang))}"
             deliverable = escape(step.deliverable.get(tr.lang))

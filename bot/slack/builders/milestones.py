@@ -97,7 +97,11 @@ def build_owner_message(
     )
     if len(mine) > limit:
         tip = (
-            tr.gettext("{count} more are in the plan.").format(count=len(mine) - limit) + " " + tip
+            tr.ngettext(
+                "{count} more is in the plan.", "{count} more are in the plan.", len(mine) - limit
+            ).format(count=len(mine) - limit)
+            + " "
+            + tip
         )
     blocks.append(context(tip, ids.BLOCK_PLAN_MORE))
     lines = [intro, *(f"- {m.title} ({tr.date(m.due_on)})" for m in mine)]

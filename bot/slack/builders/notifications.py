@@ -17,6 +17,7 @@ from bot.schedule.views import (
     OverdueNoticeView,
     ReminderView,
 )
+from bot.services.send_failures import LISTENER_SEND
 from bot.slack import ids
 from bot.slack.builders.blocks import Block, Message, button, context, escape, header, section
 from bot.slack.builders.milestones import due_phrase, milestone_actions
@@ -92,7 +93,8 @@ def build_digest(view: DigestView) -> Message:
     parts = [title, level]
     areas = "\n".join(_area(tr, a) for a in view.areas if a.answered is not None or a.planned)
     if areas:
-        text = f"*{tr.gettext('Progress by area')}*\n{areas}"
+        heading = tr.gettext("Progress by area")
+        text = f"*{heading}*\n{areas}"
         blocks.append(section(text, ids.BLOCK_DIGEST_AREAS))
         parts.append(text)
     sections: list[tuple[str, str, list[str]]] = [
@@ -143,7 +145,9 @@ def _levels(tr: Translator, view: DigestView) -> str:
     if not view.has_plan:
         return tr.gettext("No improvement plan yet.")
     now = view.level_now or tr.gettext("no level")
-    done = tr.gettext("{done} of {total} milestones done").format(done=view.done, total=view.total)
+    done = tr.ngettext(
+        "{done} of {total} milestone done", "{done} of {total} milestones done", view.total
+    ).format(done=view.done, total=view.total)
     line = tr.gettext("Level with the milestones done: *{level}*").format(level=now)
     goal = view.level_all_done or tr.gettext("no level")
     line += " · " + tr.gettext("when all are done: *{level}*").format(level=goal)
@@ -156,7 +160,13 @@ def _levels(tr: Translator, view: DigestView) -> str:
             )
         else:
             line += " · " + tr.gettext("unchanged since {date}").format(date=tr.date(before.day))
-        done += " " + tr.gettext("({count} more since then)").format(count=view.done - before.done)
+        more = view.done - before.done
+        done += " " + tr.ngettext(
+            "({count} more since then)", "({count} more since then)", more
+        ).format(count=more)
+    if view.thresholds:
+        levels = " · ".join(f"{name} {tr.percent_points(share)}" for name, share in view.thresholds)
+        done += "\n" + tr.gettext("Levels: {levels}").format(levels=levels)
     return f"{line}\n{done}"
 
 
@@ -198,6 +208,7 @@ def _error(tr: Translator, e: ErrorLine) -> str:
         keys.FOLLOWUP: tr.gettext("Follow-up"),
         keys.DIGEST: tr.gettext("Weekly digest"),
         keys.PLAN_ASSIGNED: tr.gettext("New plan milestones"),
+        LISTENER_SEND: tr.gettext("Message in reply to a click or command"),
     }.get(e.kind, e.kind)
     details = [escape(x) for x in (e.who, e.about) if x]
     suffix = f" ({', '.join(details)})" if details else ""
@@ -207,5 +218,6 @@ def _error(tr: Translator, e: ErrorLine) -> str:
 def _capped(tr: Translator, lines: Sequence[str]) -> list[str]:
     if len(lines) <= LIST_LIMIT:
         return list(lines)
-    more = tr.gettext("…and {count} more").format(count=len(lines) - LIST_LIMIT)
+    left = len(lines) - LIST_LIMIT
+    more = tr.ngettext("…and {count} more", "…and {count} more", left).format(count=left)
     return [*lines[:LIST_LIMIT], more]

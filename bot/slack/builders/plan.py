@@ -170,7 +170,11 @@ def build_plan_offer(
 def build_plan_created(view: PlanView, owners: list[str], tr: Translator | None = None) -> Message:
     """The note to the coordinator once the plan is stored: who was told, then the plan."""
     tr = tr or translator(view.lang)
-    told = tr.gettext("Plan created with {count} milestones. I sent each owner theirs: {names}.")
+    told = tr.ngettext(
+        "Plan created with {count} milestone. I sent it to its owner: {names}.",
+        "Plan created with {count} milestones. I sent each owner theirs: {names}.",
+        view.total,
+    )
     note = told.format(count=view.total, names=escape(", ".join(owners)))
     plan = build_plan_message(view, tr)
     return Message(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.interview.model import Kind
-from bot.interview.views import Question, Record, WentBack
+from bot.interview.views import LastAnswer, Question, Record, WentBack
+from bot.interview.vocabulary import Word, shown_phrase
 from bot.slack import ids
 from bot.slack.builders.blocks import (
     Block,
@@ -23,6 +24,7 @@ from bot.slack.builders.blocks import (
     plain,
     section,
 )
+from rubric.diff import ChangeKind
 from rubric.schema import Criterion, Rubric, Text
 from rubric.scoring import CriterionStatus
 
@@ -45,7 +47,9 @@ def button_value(assessment_id: int, criterion_id: str) -> str:
 def parse_button_value(value: str | None) -> tuple[int, str] | None:
     """(assessment id, criterion id) from a button value, or None when it is not one."""
     head, sep, criterion_id = (value or "").partition(":")
-    if not sep or not head.isdigit() or not criterion_id.isalnum() or len(criterion_id) > 16:
+    if not sep or not (head.isascii() and head.isdigit()) or len(head) > 18:
+        return None
+    if not (criterion_id.isascii() and criterion_id.isalnum()) or len(criterion_id) > 16:
         return None
     return int(head), criterion_id
 
@@ -117,11 +121,13 @@ def build_question_message(tr: Translator, rubric: Rubric, q: Question) -> Messa
     value = button_value(q.assessment_id, q.criterion_id)
     evidence = tr.gettext("Evidence: {what}").format(what=criterion.evidence.get(lang))
     typed = tr.gettext(
-        "You can also type the numbers of the items in place (e.g. `1 3`), or `none`, "
-        "`not sure`, `skip`."
-    )
-    blocks: list[Block] = [
-        context(" · ".join(notes), ids.BLOCK_QUESTION_PLACE),
+        "You can also type the numbers of the items in place (e.g. `1 3`), or `{none}`, "
+        "`{unsure}`, `{skip}`."
+    ).format(**{w.value: shown_phrase(w, lang) for w in (Word.NONE, Word.UNSURE, Word.SKIP)})
+    blocks: list[Block] = [context(" · ".join(notes), ids.BLOCK_QUESTION_PLACE)]
+    if q.fresh is not None:
+        blocks.append(context(escape(fresh_note(tr, q.fresh)), ids.BLOCK_QUESTION_CHANGED))
+    blocks += [
         section(f"*{q.criterion_id}* · {escape(statement)}", ids.BLOCK_QUESTION_STATEMENT),
         context(
             escape(tr.gettext("Why it matters: {why}").format(why=why)), ids.BLOCK_QUESTION_WHY
@@ -135,11 +141,21 @@ def build_question_message(tr: Translator, rubric: Rubric, q: Question) -> Messa
                 mrkdwn(typed),
             ],
         },
+    ]
+    if q.last is not None:
+        blocks.append(context(escape(last_line(tr, q.last, criterion)), ids.BLOCK_QUESTION_LAST))
+    save = [button(tr.gettext("Save"), ids.INTERVIEW_SAVE, value, style="primary")]
+    if q.last is not None:  # keeping last round's answer is the one-click default
+        save = [
+            button(tr.gettext("Still true"), ids.INTERVIEW_STILL_TRUE, value, style="primary"),
+            button(tr.gettext("Save"), ids.INTERVIEW_SAVE, value),
+        ]
+    blocks += [
         {
             "type": "actions",
             "block_id": ids.BLOCK_QUESTION_ACTIONS,
             "elements": [
-                button(tr.gettext("Save"), ids.INTERVIEW_SAVE, value, style="primary"),
+                *save,
                 button(tr.gettext("None of these"), ids.INTERVIEW_NONE, value),
                 button(tr.gettext("Not sure"), ids.INTERVIEW_UNSURE, value),
                 button(tr.gettext("Skip"), ids.INTERVIEW_SKIP, value),
@@ -150,7 +166,35 @@ def build_question_message(tr: Translator, rubric: Rubric, q: Question) -> Messa
         },
     ]
     text = f"{place}: {q.criterion_id} {statement}"
+    if q.fresh is not None:
+        text += "\n" + fresh_note(tr, q.fresh)
+    if q.last is not None:
+        text += "\n" + last_line(tr, q.last, criterion)
     return Message(text=text, blocks=blocks)
+
+
+def fresh_note(tr: Translator, fresh: ChangeKind) -> str:
+    """Why a question is asked afresh in this round."""
+    if fresh is ChangeKind.ADDED:
+        return "🆕 " + tr.gettext("This question is new since last round.")
+    return "🔄 " + tr.gettext("This question changed since last round: answer it afresh.")
+
+
+def last_line(tr: Translator, last: LastAnswer, criterion: Criterion) -> str:
+    """Last round's answer: "Last round: ✅ 3 of 4 in place · met. Still true? ..."."""
+    ticked = tr.gettext("{ticked} of {count} in place").format(
+        ticked=len(last.ticked), count=len(criterion.checklist)
+    )
+    unsure = last.kind is Kind.UNSURE
+    status = tr.gettext("not sure") if unsure else status_words(tr, last.status)
+    words = [f"{STATUS_ICONS[last.status]} {ticked}", status]
+    if last.evidence_count:
+        words.append(f"📎 {last.evidence_count}")
+    answer = tr.gettext("Last round: {answer}.").format(answer=" · ".join(words))
+    offer = tr.gettext(
+        "Still true? One click keeps it, with its note and evidence; or change the ticks and save."
+    )
+    return f"{answer} {offer}"
 
 
 def record_line(tr: Translator, r: Record) -> str:
@@ -165,7 +209,9 @@ def record_line(tr: Translator, r: Record) -> str:
     words.append(tr.gettext("not sure") if r.kind is Kind.UNSURE else status_words(tr, r.status))
     if r.blocked_by and r.status is CriterionStatus.MET:
         words.append(tr.gettext("counts once {ids} is met").format(ids=", ".join(r.blocked_by)))
-    if r.changed:
+    if r.still_true:
+        words.append(tr.gettext("still true from last round"))
+    elif r.changed:
         words.append(tr.gettext("changed"))
     if r.evidence_count:
         words.append(f"📎 {r.evidence_count}")

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED, Translator
 from bot.services import places
 from bot.services.coordinator import Problem
 from bot.services.setup import NAME_MAX, STATE_MAX, SetupDone, SetupForm
@@ -23,6 +23,7 @@ FIELD_BLOCKS = {
     "channel": ids.BLOCK_SETUP_CHANNEL,
     "coordinators": ids.BLOCK_SETUP_COORDINATORS,
     "leaders": ids.BLOCK_SETUP_LEADERS,
+    "language": ids.BLOCK_SETUP_LANGUAGE,
 }
 """The block of each setup field, for field errors."""
 
@@ -198,6 +199,15 @@ def build_setup_modal(tr: Translator, form: SetupForm) -> dict[str, Any]:
             optional=True,
             hint=tr.gettext("They get reminders about the improvement plan's milestones."),
         ),
+        _input(
+            ids.BLOCK_SETUP_LANGUAGE,
+            tr.gettext("Language of channel messages"),
+            language_select(form.language),
+            hint=tr.gettext(
+                "The digests, the start notice and the result are posted in this language. "
+                "Everyone gets direct messages in their own Slack language."
+            ),
+        ),
     ]
     return {
         "type": "modal",
@@ -207,6 +217,18 @@ def build_setup_modal(tr: Translator, form: SetupForm) -> dict[str, Any]:
         "submit": plain(clip(tr.gettext("Save") if not new else tr.gettext("Set up"), 24)),
         "close": plain(clip(tr.gettext("Cancel"), MODAL_TITLE_LIMIT)),
         "blocks": blocks,
+    }
+
+
+def language_select(chosen: str) -> dict[str, Any]:
+    """A static select of the supported languages, each by its own name, `chosen` selected."""
+    options = [_option(LANGUAGE_NAMES[code], code) for code in SUPPORTED]
+    initial = next((o for o in options if o["value"] == chosen), options[0])
+    return {
+        "type": "static_select",
+        "action_id": ids.ACTION_SETUP_LANGUAGE,
+        "options": options,
+        "initial_option": initial,
     }
 
 

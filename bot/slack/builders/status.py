@@ -54,7 +54,8 @@ def level_line(tr: Translator, seen: Projection, *, final: bool = False) -> str:
     )
     if seen.level is not None:
         return f"{label} {seen.level.get(tr.lang)} · {met}"
-    line = f"{label} {tr.gettext('none yet')} · {met}"
+    none_yet = tr.gettext("none yet")
+    line = f"{label} {none_yet} · {met}"
     reasons = []
     for blocker in seen.blockers:
         state = tr.gettext("not answered yet") if not blocker.answered else tr.gettext("not met")
@@ -107,6 +108,12 @@ def team_blocks(tr: Translator, team: TeamOverview) -> list[Block]:
             "\n".join(_area_line(tr, area, team.now) for area in team.areas), ids.BLOCK_STATUS_AREAS
         ),
     ]
+    if team.previous is not None:
+        from bot.slack.builders.rounds import previous_round_line
+
+        blocks.append(
+            context(escape(previous_round_line(tr, team.previous)), ids.BLOCK_STATUS_CHANGE)
+        )
     if team.not_started:
         waiting = tr.gettext(
             "*Not started yet:* {people}. They have a direct message from me with a Start button."

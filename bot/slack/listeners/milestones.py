@@ -26,7 +26,15 @@ from bot.slack.builders.milestones import (
     build_snooze_reply,
 )
 from bot.slack.deferred import defer
-from bot.slack.listeners.plan import id_of, lang_of, refresh_home, reply, translator_for
+from bot.slack.listeners.plan import (
+    id_of,
+    lang_of,
+    metadata_of,
+    refresh_home,
+    reply,
+    translator_for,
+)
+from bot.slack.send_failures import post_or_record
 from storage.session import unit_of_work
 
 
@@ -80,7 +88,7 @@ def handle_done_submit(
 ) -> None:
     """Mark the milestone done (the link checked first), then reply with the plan's progress."""
     assert deps.engine is not None and deps.rubric is not None
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = metadata_of(view)
     field = view["state"]["values"].get(ids.BLOCK_DONE_EVIDENCE, {}).get(ids.ACTION_DONE_EVIDENCE)
     evidence = (field or {}).get("value")
     with unit_of_work(deps.engine) as session:
@@ -188,17 +196,21 @@ def handle_help(
         except AccessDenied as denied:
             result = denied
     ack()
-    defer(context, body, _after_help, body=body, client=client, actor=actor, result=result)
+    defer(context, body, _after_help, body=body, client=client, actor=actor, result=result,
+          deps=deps)  # fmt: skip
 
 
-def _after_help(body: dict[str, Any], client: WebClient, actor: Actor, result: Any) -> None:
+def _after_help(
+    body: dict[str, Any], client: WebClient, actor: Actor, result: Any, deps: Deps
+) -> None:
     tr = translator_for(actor, client, body["user"]["id"])
     if isinstance(result, AccessDenied):
         reply(client, body, build_notice(tr, result.reason))
         return
-    for person in result.coordinators:
+    for person in result.coordinators:  # a coordinator who left does not stop the others
         notice = build_help_notice(translator(person.language or person.locale), result)
-        client.chat_postMessage(channel=person.slack_user_id, **notice.as_kwargs())
+        post_or_record(client, deps, team_id=actor.team_id, channel=person.slack_user_id,
+                       message=notice)  # fmt: skip
     reply(client, body, build_help_reply(tr, result))
 
 

@@ -43,8 +43,18 @@ ALREADY_PLANNED = N_("A plan already exists for this assessment, so nothing new 
 
 
 def id_of(value: Any) -> int:
+    """A database id from a button value or metadata; -1 (no row) when it is not one."""
     text = str(value or "")
-    return int(text) if text.isdigit() else -1
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else -1
+
+
+def metadata_of(view: dict[str, Any]) -> dict[str, Any]:
+    """A view's private_metadata as the JSON object the app wrote ({} when it is not one)."""
+    try:
+        found = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def translator_for(actor: Actor | None, client: WebClient, user_id: str) -> Translator:
@@ -92,6 +102,7 @@ def handle_plan_create(
                 actor=actor,
                 assessment_id=id_of(body["actions"][0].get("value")),
                 now=deps.clock(),
+                rubrics=deps.rubrics,
             )
         except AccessDenied as denied:
             found = denied
@@ -121,8 +132,10 @@ def handle_plan_review(
 ) -> None:
     """Store the reviewed plan (or show what to fix), then tell each owner their milestones."""
     assert deps.engine is not None and deps.rubric is not None
-    meta = json.loads(view.get("private_metadata") or "{}")
-    choices = _choices(view["state"]["values"], [str(c) for c in meta.get("c", [])])
+    meta = metadata_of(view)
+    listed = meta.get("c")
+    listed = listed if isinstance(listed, list) else []
+    choices = _choices(view["state"]["values"], [str(c) for c in listed][:100])
     now = deps.clock()
     with unit_of_work(deps.engine) as session:
         actor = find_actor(session, team_id=context.team_id, user_id=body["user"]["id"])
@@ -134,6 +147,7 @@ def handle_plan_review(
                 assessment_id=id_of(meta.get("a")),
                 choices=choices,
                 now=now,
+                rubrics=deps.rubrics,
             )
         except AccessDenied as denied:
             result = denied
@@ -201,10 +215,18 @@ def _choices(values: dict[str, Any], criteria: list[str]) -> list[MilestoneChoic
                 criterion_id=cid,
                 include=bool((include or {}).get("selected_options")),
                 owner_slack_id=(owner or {}).get("selected_user") or None,
-                due_on=date.fromisoformat(day) if day else None,
+                due_on=_date(day),
             )
         )
     return found
+
+
+def _date(day: Any) -> date | None:
+    """A datepicker's date; None (asked for again) when it is not a date."""
+    try:
+        return date.fromisoformat(day) if isinstance(day, str) and day else None
+    except ValueError:
+        return None
 
 
 def _errors(

@@ -27,6 +27,7 @@ from bot.interview.model import (
     PauseFor,
     Save,
     Skip,
+    StillTrue,
 )
 from bot.services.evidence import EvidenceForm, evidence_form, submit_evidence
 from bot.services.interview import (
@@ -50,6 +51,7 @@ CRITERION_EVENTS: dict[str, Callable[[str, Ticks], Event]] = {
     ids.INTERVIEW_SKIP: lambda cid, ticked: Skip(cid),
     ids.INTERVIEW_BACK: lambda cid, ticked: Back(cid),
     ids.INTERVIEW_CHANGE: lambda cid, ticked: Change(cid),
+    ids.INTERVIEW_STILL_TRUE: lambda cid, ticked: StillTrue(cid),
 }
 PAUSE_CHOICES = {
     ids.INTERVIEW_PAUSE_TOMORROW: PauseChoice.TOMORROW,
@@ -89,7 +91,8 @@ def handle_answer_click(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """Save, None of these, Not sure, Skip, Back, Change: stored, acked, then answered."""
+    """Save, None of these, Not sure, Skip, Back, Change, Still true: stored, acked, then
+    answered."""
     action = _action(body)
     team_id, user_id = _who(body, context)
     parsed = parse_button_value(action.get("value"))
@@ -121,7 +124,7 @@ def handle_interview_click(
     value = str(action.get("value") or "")
     action_id = action.get("action_id", "")
     outcome: Outcome
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         outcome = refuse_malformed(team_id, user_id, action=action_id, value=value)
     elif action_id == ids.INTERVIEW_RESUME:
         outcome = resume_interview(
@@ -171,7 +174,7 @@ def open_evidence_modal(
         return
     view = build_evidence_modal(
         translator(form.lang),
-        deps.rubric,
+        form.rubric or deps.rubric,
         assessment_id=form.assessment_id,
         criterion_id=form.criterion_id,
         links=form.links,

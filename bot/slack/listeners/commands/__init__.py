@@ -14,14 +14,15 @@ from bot.deps import Deps
 from bot.slack import ids
 from bot.slack.builders.help import build_help_message
 from bot.slack.deferred import defer
-from bot.slack.listeners.commands import assign_cmd, plan_cmd, setup_cmd, status_cmd
+from bot.slack.listeners.commands import assign_cmd, language_cmd, plan_cmd, setup_cmd, status_cmd
 from bot.slack.listeners.commands import cohort as cohort_cmd
 from bot.slack.listeners.commands import export as export_cmd
 from bot.slack.listeners.commands import help as help_cmd
+from bot.slack.listeners.commands import new_round as new_round_cmd
 from bot.slack.listeners.commands import resume as resume_cmd
 from bot.slack.listeners.commands.router import CommandRequest, Router
 from bot.slack.listeners.registry import on_command
-from bot.slack.people import user_translator
+from bot.slack.people import person_translator
 
 
 def build_router() -> Router:
@@ -35,6 +36,8 @@ def build_router() -> Router:
     plan_cmd.register(router)
     export_cmd.register(router)
     cohort_cmd.register(router)
+    new_round_cmd.register(router)
+    language_cmd.register(router)
     return router
 
 
@@ -48,7 +51,7 @@ def run_subcommand(
 ) -> None:
     """Answer with the help, or run the subcommand named in the text (after the ack)."""
     resolution = router.resolve(body.get("text") or "")
-    tr = user_translator(client, body.get("user_id"))
+    tr = person_translator(deps, client, body.get("team_id"), body.get("user_id"))
     if resolution.subcommand is None:
         message = build_help_message(
             tr,

@@ -21,6 +21,7 @@ def open_assign(request: CommandRequest) -> None:
             user_id=request.user_id,
             city_name=request.args,
             rubric=rubric_of(request.deps),
+            rubrics=request.deps.rubrics,
         )
     if isinstance(start, AssignForm):
         request.client.views_open(

@@ -14,7 +14,11 @@ def show_cohort(request: CommandRequest) -> None:
     assert deps.engine is not None and deps.rubric is not None
     try:
         overview = cohort_for_staff(
-            deps.engine, rubric=deps.rubric, team_id=request.team_id, user_id=request.user_id
+            deps.engine,
+            rubric=deps.rubric,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            rubrics=deps.rubrics,
         )
     except AccessDenied as denied:
         request.respond(response_type="ephemeral", text=request.tr.gettext(denied.reason))

@@ -27,6 +27,7 @@ def export_report(request: CommandRequest) -> None:
             user_id=request.user_id,
             city_name=request.args or None,
             now=deps.clock(),
+            rubrics=deps.rubrics,
         )
     except AccessDenied as denied:
         request.respond(response_type="ephemeral", text=request.tr.gettext(denied.reason))

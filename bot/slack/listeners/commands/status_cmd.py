@@ -20,6 +20,7 @@ def show_status(request: CommandRequest) -> None:
             city_name=request.args,
             rubric=rubric_of(request.deps),
             now=request.deps.clock(),
+            rubrics=request.deps.rubrics,
         )
     message = build_status_message(request.tr, view)
     request.respond(response_type="ephemeral", **message.as_kwargs())

@@ -48,7 +48,12 @@ def handle_assign_submission(
     user_id, team_id = body["user"]["id"], context.team_id or body["team"]["id"]
     with unit_of_work(engine_of(deps), read_only=True) as session:
         check = assign.check_assignments(
-            session, team_id=team_id, user_id=user_id, submission=submission, rubric=rubric_of(deps)
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            submission=submission,
+            rubric=rubric_of(deps),
+            rubrics=deps.rubrics,
         )
     if check.refusal is not None:
         tr = translator_for(client, user_id, check.language)
@@ -82,6 +87,7 @@ def finish_assign(
             profiles=profiles,
             rubric=rubric_of(deps),
             now=now,
+            rubrics=deps.rubrics,
         )
     done = outcome.done
     if done is None:
@@ -92,13 +98,9 @@ def finish_assign(
         send(client, user_id, build_refusal_message(tr, refusal))
         return
     for added in done.added:
-        send(
-            client, added.slack_user_id, build_assignment_message(translator(added.language), added)
-        )
+        message = build_assignment_message(translator(added.language), added)
+        send(client, added.slack_user_id, message, deps=deps, team_id=team_id)
     for removed in done.removed:
-        send(
-            client,
-            removed.slack_user_id,
-            build_unassigned_message(translator(removed.language), removed),
-        )
+        message = build_unassigned_message(translator(removed.language), removed)
+        send(client, removed.slack_user_id, message, deps=deps, team_id=team_id)
     send(client, user_id, build_assign_saved_message(translator(done.coordinator_language), done))

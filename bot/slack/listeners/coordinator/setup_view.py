@@ -52,6 +52,7 @@ def read_setup_submission(view: dict[str, Any]) -> SetupSubmission:
         leaders=tuple(
             field(ids.BLOCK_SETUP_LEADERS, ids.ACTION_SETUP_LEADERS).get("selected_users") or ()
         ),
+        language=chosen(ids.BLOCK_SETUP_LANGUAGE, ids.ACTION_SETUP_LANGUAGE),
     )
 
 

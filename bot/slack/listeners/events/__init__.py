@@ -1,4 +1,4 @@
-"""Events: the Home tab opening and direct messages to the bot."""
+"""Events: the Home tab opening, direct messages to the bot, and the app leaving a workspace."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.slack import ids
 from bot.slack.deferred import defer
 from bot.slack.listeners.events.direct_message import handle_direct_message
 from bot.slack.listeners.events.home import publish_home
+from bot.slack.listeners.events.installs import handle_app_uninstalled, handle_tokens_revoked
 from bot.slack.listeners.registry import on_event
 
 
@@ -33,3 +34,5 @@ def register(app: App) -> None:
     """Listen to the Home tab and to direct messages."""
     on_event(app, ids.EVENT_APP_HOME_OPENED, handle_home_opened)
     on_event(app, ids.EVENT_MESSAGE_IM, handle_direct_message)
+    on_event(app, ids.EVENT_APP_UNINSTALLED, handle_app_uninstalled)
+    on_event(app, ids.EVENT_TOKENS_REVOKED, handle_tokens_revoked)

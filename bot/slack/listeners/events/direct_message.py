@@ -19,7 +19,7 @@ from bot.slack.builders.help import build_help_message
 from bot.slack.deferred import defer
 from bot.slack.interview_send import Where, send_outcome
 from bot.slack.listeners.commands import build_router
-from bot.slack.people import user_translator
+from bot.slack.people import person_translator, user_translator
 
 
 def is_from_person(event: dict[str, Any], bot_user_id: str | None = None) -> bool:
@@ -46,7 +46,7 @@ def handle_direct_message(
         return
     if deps.engine is None or deps.rubric is None:
         ack()
-        defer(context, body, answer_direct_message, event=event, client=client)
+        defer(context, body, answer_direct_message, event=event, client=client, deps=deps)
         return
     outcome = typed_reply(
         deps,
@@ -60,16 +60,22 @@ def handle_direct_message(
     if outcome is None:  # Slack's retry of an event already handled
         return
     if outcome.no_interview:
-        defer(context, body, answer_direct_message, event=event, client=client)
+        defer(context, body, answer_direct_message, event=event, client=client, deps=deps,
+              team_id=context.team_id or body.get("team_id"))  # fmt: skip
         return
     defer(context, body, send_outcome, client=client, deps=deps, outcome=outcome,
           where=Where(event["channel"]))  # fmt: skip
 
 
-def answer_direct_message(event: dict[str, Any], client: WebClient) -> None:
-    """Answer typed text with the commands the person can use."""
+def answer_direct_message(
+    event: dict[str, Any], client: WebClient, deps: Deps | None = None, team_id: str | None = None
+) -> None:
+    """Answer typed text with the commands the person can use, in their language."""
     if not is_from_person(event):
         return
-    tr = user_translator(client, event["user"])
+    if deps is None:
+        tr = user_translator(client, event["user"])
+    else:
+        tr = person_translator(deps, client, team_id, event["user"])
     message = build_help_message(tr, build_router().help_entries())
     client.chat_postMessage(channel=event["channel"], **message.as_kwargs())
