@@ -50,7 +50,9 @@ def language_of(chosen: str | None, locale: str | None, fallback: str | None = N
     return normalize_lang(chosen or locale or fallback)
 
 
+@functools.cache
 def _translations(lang: str) -> gettext.NullTranslations:
+    """A language's catalog, compiled once per process (a message is looked up per call)."""
     po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if lang == DEFAULT_LANG or not po.is_file():
         return gettext.NullTranslations()

@@ -91,7 +91,7 @@ def stop(process: subprocess.Popen[bytes]) -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """An app under test: its base URL, events URL and process."""
+    """A process under test (an app, or the sandbox Slack): its name, base URL and process."""
 
     name: str
     url: str
@@ -104,8 +104,8 @@ class Served:
 
 
 @contextmanager
-def sandbox_process() -> Iterator[str]:
-    """`python -m bot.sandbox` on a free port; yields its root URL."""
+def sandbox_process() -> Iterator[Served]:
+    """`python -m bot.sandbox` on a free port; yields it (`url`: its root URL, ending in /)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.sandbox"],
         env=clean_env(),
@@ -117,7 +117,7 @@ def sandbox_process() -> Iterator[str]:
         found = ANNOUNCE.search(line)
         if not found:
             raise ProcessFailed(f"the sandbox Slack did not start: {line!r}")
-        yield found.group(1)
+        yield Served("sandbox Slack", found.group(1), process)
     finally:
         stop(process)
 

@@ -53,6 +53,9 @@ class ScenarioResult:
     figures: dict[str, Any] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     seconds: float = 0.0
+    load_average: list[float] | None = None
+    """The machine's load average (1, 5, 15 min) when the scenario ended: its own processes
+    count in it, with whatever else the machine was doing."""
 
 
 def judged(ok: bool, *, provisional: bool = False) -> str:
@@ -99,9 +102,16 @@ def _version(package: str) -> str | None:
         return None
 
 
-def machine_info() -> dict[str, Any]:
-    """CPU, cores, memory, OS, Python, SQLite, PostgreSQL and library versions, load average."""
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+def load_average() -> list[float] | None:
+    """The load average over 1, 5 and 15 minutes (None where the system has none)."""
+    if not hasattr(os, "getloadavg"):
+        return None
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine_info(load_at_start: list[float] | None = None) -> dict[str, Any]:
+    """CPU, cores, memory, OS, Python, SQLite, PostgreSQL and library versions, load average
+    (`load_at_start` when the run recorded it before its first scenario, else now)."""
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -114,17 +124,21 @@ def machine_info() -> dict[str, Any]:
         "slack_bolt": _version("slack-bolt"),
         "gunicorn": _version("gunicorn"),
         "sqlalchemy": _version("sqlalchemy"),
-        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "load_average_at_start": load_at_start or load_average(),
     }
 
 
 def build_report(
-    *, started: datetime, mode: str, settings: dict[str, Any], scenarios: list[ScenarioResult]
+    *,
+    started: datetime,
+    mode: str,
+    settings: dict[str, Any],
+    scenarios: list[ScenarioResult],
+    load_at_start: list[float] | None = None,
 ) -> dict[str, Any]:
     """The whole result document written to latest.json."""
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    machine = machine_info()
-    machine["load_average_at_end"] = [round(x, 2) for x in load] if load else None
+    machine = machine_info(load_at_start)
+    machine["load_average_at_end"] = load_average()
     return {
         "schema": SCHEMA_VERSION,
         "date": started.isoformat(timespec="seconds"),
@@ -152,7 +166,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"Run {report['date']} ({report['mode']}) on {m['cpu']}, {m['cores']} cores, "
         f"{m['memory_gib']} GiB, Python {m['python']}, SQLite {m['sqlite']}, "
         f"{m['postgresql'] or 'no PostgreSQL'}; load average at start "
-        f"{m['load_average_at_start']}."
+        f"{m['load_average_at_start']}, at end {m.get('load_average_at_end')}."
     )
     rows = [
         "| # | Scenario | Measure | Figure | Target | Result |",
@@ -183,4 +197,15 @@ def markdown(report: dict[str, Any]) -> str:
     notes = [
         f"- {s['number']}. {s['title']}: {s['note']}" for s in report["scenarios"] if s["note"]
     ]
+    loads = [
+        f"{s['number']} {s['key']} {s['load_average']}"
+        for s in report["scenarios"]
+        if s.get("load_average")
+    ]
+    if loads:
+        notes.append(
+            "- Load average after each scenario (its own processes included): "
+            + "; ".join(loads)
+            + "."
+        )
     return "\n".join([head, "", *rows, *(["", *notes] if notes else [])])

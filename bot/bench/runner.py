@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench import processes
-from bot.bench.results import FAILED, ScenarioResult, build_report
+from bot.bench.results import FAILED, ScenarioResult, build_report, load_average
 
 SIMULATED_NOW = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
 """The `now` of the synthetic cohorts: a Monday, so the simulated week is Monday to Sunday."""
@@ -75,14 +75,22 @@ class BenchContext:
     shared: dict[str, Any] = field(default_factory=dict)
     """What scenarios share within a run (e.g. the synthetic cohort database)."""
     _stack: ExitStack = field(default_factory=ExitStack)
-    _sandbox_url: str | None = None
+    _sandbox: processes.Served | None = None
 
     @property
     def sandbox_url(self) -> str:
         """The sandbox Slack process's root URL (started on first use, stopped at the end)."""
-        if self._sandbox_url is None:
-            self._sandbox_url = self._stack.enter_context(processes.sandbox_process())
-        return self._sandbox_url
+        return self._sandbox_process().url
+
+    @property
+    def sandbox_pid(self) -> int:
+        """The sandbox Slack process's id (its CPU time is measured beside the apps')."""
+        return self._sandbox_process().process.pid
+
+    def _sandbox_process(self) -> processes.Served:
+        if self._sandbox is None:
+            self._sandbox = self._stack.enter_context(processes.sandbox_process())
+        return self._sandbox
 
     def sandbox(self) -> Any:
         """Driver operations on the sandbox process."""
@@ -172,7 +180,11 @@ def run_scenarios(ctx: BenchContext, only: set[str] | None = None) -> list[Scena
                 note=f"{type(exc).__name__}: {exc}"[:600],
             )
         result.seconds = round(time.monotonic() - started, 1)
-        ctx.progress(f"[{scenario.number}] {result.status} in {result.seconds} s")
+        result.load_average = load_average()
+        ctx.progress(
+            f"[{scenario.number}] {result.status} in {result.seconds} s "
+            f"(load average {result.load_average})"
+        )
         results.append(result)
     return results
 
@@ -181,5 +193,12 @@ def run_bench(
     ctx: BenchContext, *, mode: str, started: datetime, only: set[str] | None = None
 ) -> dict[str, Any]:
     """Run the scenarios and return the result document (dated `started`)."""
+    load_at_start = load_average()  # before the run's own processes add to it
     results = run_scenarios(ctx, only)
-    return build_report(started=started, mode=mode, settings=ctx.settings(), scenarios=results)
+    return build_report(
+        started=started,
+        mode=mode,
+        settings=ctx.settings(),
+        scenarios=results,
+        load_at_start=load_at_start,
+    )

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.deps import Deps
 from bot.slack.errors import handle_error
@@ -18,6 +19,41 @@ LAZY_WORKERS = 16
 """Threads for the Slack calls after each ack (deferred and lazy); bounded so a burst queues."""
 
 logger = logging.getLogger("citycheck.slack")
+
+
+class _InjectDeps(Middleware):
+    """Puts `deps` in each request's context, where listeners get it by name.
+
+    A class rather than a function middleware: Bolt builds every possible argument of a
+    function middleware on each request (say, respond, client, ...), a third of a bare ack's
+    cost; `process` is called as it is.
+    """
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        req.context["deps"] = self.deps
+        return next()
+
+
+class _Called(Middleware):
+    """A `(req, body, context, next)` middleware called directly (see `_InjectDeps`)."""
+
+    def __init__(self, func: Callable[..., BoltResponse | None]) -> None:
+        self.func = func
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        return self.func(req=req, body=req.body, context=req.context, next=next)
+
+    @property
+    def name(self) -> str:
+        """The wrapped middleware's class name, for Bolt's debug log."""
+        return type(self.func).__name__
 
 
 class _TokenFromEnvironmentNote(logging.Filter):
@@ -61,12 +97,8 @@ def build_app(deps: Deps, *, lazy_workers: int = LAZY_WORKERS) -> App:
         **options,
     )
 
-    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context["deps"] = deps
-        return next()
-
-    app.use(inject_deps)
-    app.use(EventsOnce())  # Slack's retries of an event take effect once
+    app.use(_InjectDeps(deps))
+    app.use(_Called(EventsOnce()))  # Slack's retries of an event take effect once
     app.error(handle_error)
     register_listeners(app)
     return app

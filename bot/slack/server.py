@@ -99,7 +99,11 @@ def make_serving_app(
 def gunicorn_options(
     host: str, port: int, workers: int, threads: int, log_level: str
 ) -> dict[str, Any]:
-    """Gunicorn settings for the bot: gthread workers, graceful stop, no access log."""
+    """Gunicorn settings for the bot: gthread workers, graceful stop, no access log.
+
+    `preload_app` stays off: each worker builds its engine, clients and scheduler after the
+    fork; only the modules are loaded before it (`preload_modules`).
+    """
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -171,7 +175,21 @@ def serve_http(
             running[:] = built
             return wsgi
 
+    preload_modules()
     Server().run()
+
+
+def preload_modules() -> None:
+    """Import the app's modules once, before gunicorn forks its workers.
+
+    Each worker then starts with them loaded (shared, copy-on-write) instead of importing them
+    all again, several workers at once on the same cores; what each worker builds (engine,
+    clients, threads) is still built after the fork, so no connection or thread crosses it.
+    Importing them starts nothing: modules do no work at import time.
+    """
+    import importlib
+
+    importlib.import_module("bot.slack.app")  # the listeners, services and storage below them
 
 
 def serve_socket_mode(

@@ -36,6 +36,7 @@ def test_quick_run_completes_and_writes_every_scenario(tmp_path: Path) -> None:
         "sqlite",
         "postgresql",
         "load_average_at_start",
+        "load_average_at_end",
     ):
         assert key in machine
     assert machine["cores"] >= 1 and machine["python"].startswith("3.")
@@ -43,6 +44,7 @@ def test_quick_run_completes_and_writes_every_scenario(tmp_path: Path) -> None:
     assert sorted(scenarios) == [1, 2, 3, 4, 5, 6]
     for scenario in scenarios.values():
         assert scenario["status"] in STATUSES, scenario["note"]
+        assert len(scenario["load_average"]) == 3  # the machine's load as the scenario ended
         assert scenario["lines"], scenario["key"]
         assert {line["result"] for line in scenario["lines"]} <= RESULTS
 
@@ -54,8 +56,10 @@ def test_quick_run_completes_and_writes_every_scenario(tmp_path: Path) -> None:
             assert level[app]["requests"] == level[app]["ok"] == QUICK.ack_requests
             assert level[app]["p50_ms"] <= level[app]["p99_ms"]
         assert level["citycheck_settled"] == QUICK.ack_requests + QUICK.warmup_requests
+        assert set(level["cpu_ms_per_request"]) == {"bare", "citycheck", "sandbox"}
     sqlite = scenarios[2]["figures"]["runs"]["sqlite"]
     assert sqlite["complete"] == QUICK.answer_requests and sqlite["failed"] == 0
+    assert set(sqlite["cpu_ms_per_answer"]) == {"citycheck", "sandbox", "load generator"}
     assert sqlite["stored"] == QUICK.answer_requests + QUICK.warmup_requests  # one per click
     for number in (1, 2, 6):
         assert scenarios[number]["figures"]["interaction"].startswith("answer click")

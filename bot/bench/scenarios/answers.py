@@ -3,16 +3,21 @@
 A complete answer is a click acknowledged, the answer stored, the question message replaced by
 its record and the next question posted in the sandbox: throughput counts the interactions
 whose settling calls (`settles_on`) all reached the sandbox, from the release of the clients to
-the last such call. The answers the database holds afterwards are counted too.
+the last such call. The answers the database holds afterwards are counted too, and the CPU each
+process spent per complete answer (citycheck's acks and Slack calls, the sandbox Slack answering
+them, the load generator): with one core per citycheck process (Python runs one thread at a
+time) and all of them sharing the machine's cores, those costs bound the rate.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from bot.bench.cpu import CpuMeter
 from bot.bench.drive import send, target_for, wait_settled
 from bot.bench.interactions import Interaction, answer_click
 from bot.bench.processes import citycheck_process
@@ -64,6 +69,7 @@ def _measure(ctx: BenchContext, interaction: Interaction, name: str, url: str) -
             send(bot, warm, concurrency=sizes.answer_concurrency, warmup=0,
                  client_processes=ctx.client_processes)  # fmt: skip
             wait_settled(sandbox, interaction, len(warm), since=since)
+        cpu = CpuMeter({"citycheck": bot.process.pid, "sandbox": ctx.sandbox_pid}).start()
         measured, _ = send(
             bot,
             requests[sizes.warmup_requests :],
@@ -74,8 +80,13 @@ def _measure(ctx: BenchContext, interaction: Interaction, name: str, url: str) -
         settled = wait_settled(
             sandbox, interaction, sizes.answer_requests, since=measured.started_at
         )
+        cpu.stop()
     elapsed = settled.last_at - measured.started_at
+    per_answer = cpu.per_request_ms(sizes.answer_requests)
+    per_answer["load generator"] = measured.summary()["client_cpu_us_per_request"] / 1000
     return {
+        "cpu_ms_per_answer": per_answer,
+        "workers": ctx.workers,
         "acks": measured.summary(),
         "stored": stored_answers(url),
         "complete": settled.done,
@@ -98,6 +109,22 @@ def stored_answers(url: str) -> int:
             return int(connection.execute(select(func.count()).select_from(Answer)).scalar_one())
     finally:
         engine.dispose()
+
+
+def cpu_ceiling(run: dict[str, Any]) -> str:
+    """The CPU one complete answer cost each process, and the rate those costs allow."""
+    cpu = run.get("cpu_ms_per_answer") or {}
+    bot, sandbox = cpu.get("citycheck"), cpu.get("sandbox")
+    if not bot or sandbox is None:
+        return ""
+    client = cpu.get("load generator") or 0.0
+    cores = os.cpu_count() or 1
+    workers = min(int(run.get("workers") or 1), cores)
+    return (
+        f"citycheck {bot:.2f} + sandbox Slack {sandbox:.2f} + load generator {client:.2f} ms: "
+        f"at most {1000 * workers / bot:,.0f}/s ({workers} citycheck process, one core each), "
+        f"{1000 * cores / (bot + sandbox + client):,.0f}/s (all on {cores} cores)"
+    )
 
 
 def _result(
@@ -123,6 +150,9 @@ def _result(
             )
         else:
             lines.append(Line(f"{name}, c={concurrency}", shown, "reported"))
+        limit = cpu_ceiling(run)
+        if limit:
+            lines.append(Line(f"{name}: CPU per complete answer", limit))
     if "postgresql" not in runs:
         lines.append(Line("postgresql", "not run (no initdb, or --quick)"))
     return ScenarioResult(
