@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.services import sharing
 from bot.services.access import (
     N_,
     AccessDenied,
@@ -301,6 +302,15 @@ def save_assignments(
             now=now,
         )
     added, taken, by_id = changes.added, changes.taken, changes.people
+    moved = {area for areas in [*added.values(), *taken.values()] for area in areas}
+    sharing.reconcile(
+        session,
+        rubric=rubric,
+        assessment_id=assessment.id,
+        criterion_ids=sharing.criteria_of(rubric, moved, ()),
+        by_id=coordinator.id,
+        now=now,
+    )
     for person_id in added:
         row = progress.get_progress(session, person_id=person_id, assessment_id=assessment.id)
         if row is not None and row.completed_at is not None:
