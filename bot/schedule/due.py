@@ -45,6 +45,8 @@ class DueSend:
     due_on: date | None = None
     person_id: int | None = None
     assessment_id: int | None = None
+    recipient_id: int | None = None
+    """The person a nudge goes to: the attention policy governs it (`bot.schedule.attend`)."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -76,8 +78,11 @@ class IdleRespondent:
     person: PersonRow
     assessment_id: int
     areas: tuple[str, ...]
+    """The whole areas assigned to the person."""
     rubric_key: tuple[str, str]
     on: date
+    criteria: tuple[str, ...] = ()
+    """Criteria assigned to the person alone (outside their whole areas)."""
 
     @property
     def target(self) -> str:
@@ -170,6 +175,7 @@ def reminder_sends(
                 period_key=period,
                 milestone_id=milestone.id,
                 due_on=milestone.due_on,
+                recipient_id=milestone.owner.id,
             )
         )
         if not tells_coordinators(stage):
@@ -195,6 +201,7 @@ def reminder_sends(
                     period_key=period,
                     milestone_id=milestone.id,
                     due_on=milestone.due_on,
+                    recipient_id=person.id,
                 )
             )
     return sends
@@ -241,7 +248,9 @@ def idle_respondents(
         if due:
             areas = (row.rubric_id, row.rubric_version)
             found.append(
-                IdleRespondent(city, row.person, row.assessment_id, row.area_ids, areas, day)
+                IdleRespondent(
+                    city, row.person, row.assessment_id, row.area_ids, areas, day, row.criterion_ids
+                )
             )
     return found
 
@@ -264,17 +273,22 @@ def followup_days(
 def followup_sends(
     rubric: Rubric, idle: Iterable[IdleRespondent], answered: Mapping[int, set[str]]
 ) -> list[DueSend]:
-    """A follow-up to each idle respondent who still has unanswered assigned criteria."""
+    """A follow-up to each idle respondent who still has unanswered assigned criteria (their
+    whole areas and the criteria assigned to them alone)."""
     sends = []
     for who in idle:
         if who.rubric_key != (rubric.id, rubric.version):
             continue
         done = answered.get(who.assessment_id, set())
         lang = _lang(who.person, who.city)
+        single = set(who.criteria)
         areas = []
         for area in rubric.areas:
-            if area.id in who.areas:
-                left = sum(1 for c in area.criteria if c.id not in done)
+            whole = area.id in who.areas
+            if whole or single:
+                left = sum(
+                    1 for c in area.criteria if (whole or c.id in single) and c.id not in done
+                )
                 if left:
                     areas.append((area.name.get(_short(lang)), left))
         if not areas:
@@ -289,6 +303,7 @@ def followup_sends(
                 view=FollowupView(who.assessment_id, who.city.name, lang, tuple(areas)),
                 person_id=who.person.id,
                 assessment_id=who.assessment_id,
+                recipient_id=who.person.id,
             )
         )
     return sends

@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from bot.schedule.cover import CoverView
+from bot.schedule.recheck_view import RecheckView
 from bot.schedule.views import DigestView, FollowupView, OverdueNoticeView, ReminderView
 
-View = ReminderView | OverdueNoticeView | FollowupView | DigestView
+View = ReminderView | OverdueNoticeView | FollowupView | DigestView | CoverView | RecheckView
 T = TypeVar("T")
 
 CHANNEL_INTERVAL = 1.0

@@ -59,7 +59,7 @@ def test_once_sends_what_is_due_and_says_so(tmp_path: Path, db_url: str) -> None
             )
             assert early.returncode == 0, early.stderr
             assert early.stdout.strip() == (
-                "sweep: 0 due, 0 sent, 0 found already sent, 0 skipped, 0 failed, "
+                "sweep: 0 due, 0 sent, 0 found already sent, 0 skipped, 0 held, 0 failed, "
                 "0 permanent errors"
             )
             on_time = citycheck(

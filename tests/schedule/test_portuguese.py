@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.sandbox.server import LocalSandbox
 from bot.sandbox.surfaces import controls
+from bot.schedule.attention import AttentionRules
 from storage.repo import orgs, plans
 from storage.session import unit_of_work
 from tests.schedule.conftest import World, make_world
@@ -86,7 +87,7 @@ def test_a_milestone_reminder_reads_in_portuguese(sandbox: LocalSandbox, engine:
     world = recife(sandbox, engine)
     world.clock.now = datetime(2027, 3, 3, 12, tzinfo=UTC)  # the due day, 9:00 in Recife
 
-    world.sweeper().sweep()
+    world.sweeper(rules=AttentionRules(weekly_cap=0)).sweep()  # every one of the day, uncapped
 
     reminders = list(sandbox.messages_for(user_id=world.user("leo"), limit=50))
     today = [portuguese_title(world, c) for c in TO_GOLD[0::3]]  # due today, 3 March

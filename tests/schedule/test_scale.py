@@ -149,7 +149,7 @@ def test_finding_nothing_due_costs_the_same_for_3_or_60_cities(engine: Engine) -
     few = sweep_statements(engine, bundled)
     add_cities(engine, 3, 57, 10, not_due)
     many = sweep_statements(engine, bundled)
-    assert few == many <= 6
+    assert few == many <= 8  # among them: held nudges whose time has come, re-checks due
 
 
 @pytest.mark.slow
@@ -172,7 +172,7 @@ def test_a_sweep_over_ten_thousand_milestones(engine: Engine, db_backend: str) -
         f"{len(finding)} statements, {found_in:.2f} s; the sweep: {report.summary()}; "
         f"{len(statements)} statements, {elapsed:.2f} s"
     )
-    assert len(finding) <= 8
+    assert len(finding) <= 9  # with the held nudges whose time has come
     assert report.sent == len(sender.posts) > 0
     idle = Sweeper(engine, bundled, sender, clock=lambda: NOW + timedelta(minutes=1))
     started = time.perf_counter()
@@ -182,4 +182,4 @@ def test_a_sweep_over_ten_thousand_milestones(engine: Engine, db_backend: str) -
         f"[{db_backend}] the next sweep, nothing left to send: {len(statements)} statements, "
         f"{time.perf_counter() - started:.2f} s"
     )
-    assert len(statements) <= 8
+    assert len(statements) <= 9
