@@ -13,6 +13,13 @@ MILESTONE_OVERDUE = "milestone_overdue"
 DIGEST = "digest"
 FOLLOWUP = "followup"
 PLAN_ASSIGNED = "plan_assigned"
+RECHECK = "recheck"
+"""A criterion asked again of its respondent once a milestone toward it is done; target
+`city:C/milestone:M` (`milestone_target`), period key `RECHECK_PERIOD`."""
+RECHECK_CHANGE = "recheck_change"
+"""The coordinators told how a re-check changed the score: target `city:C/milestone:M` (the
+channel) or `city:C/milestone:M/person:P` (a coordinator's DM), period key `RECHECK_PERIOD`."""
+RECHECK_PERIOD = "done"
 
 SCHEDULED_KINDS = (MILESTONE_REMINDER, MILESTONE_OVERDUE, DIGEST, FOLLOWUP)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
@@ -34,8 +35,9 @@ class CarryOver:
     """Last round's answers to the criteria that are the same question now."""
     fresh: Mapping[str, ChangeKind] = field(default_factory=dict)
     """Criteria that changed or are new since last round's rubric version."""
-    evidence_dates: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """For each carried criterion, when each of its links was given (url -> ISO 8601)."""
+    evidence_dates: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    """For each carried criterion, its links as given then (url -> the link: `added_at`, an ISO
+    8601 date, and `added_by`, a person id or None)."""
 
 
 NOTHING = CarryOver()
@@ -71,8 +73,7 @@ def carry_over(
         answers={row.criterion_id: _given(row) for row in kept},
         fresh={cid: c.kind for cid, c in changes.items() if c.kind in FRESH},
         evidence_dates={
-            row.criterion_id: {link["url"]: link["added_at"] for link in row.evidence or ()}
-            for row in kept
+            row.criterion_id: {link["url"]: link for link in row.evidence or ()} for row in kept
         },
     )
 

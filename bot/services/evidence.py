@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.interview.evidence import Problem, read_evidence
 from bot.interview.model import AddEvidence
-from bot.services import access
+from bot.services import access, respondents
 from bot.services.interview import Outcome, Target, interview_action, language_of, load_checked
 from bot.services.scores import rubric_for
 from rubric.schema import Rubric
@@ -53,7 +53,9 @@ def evidence_form(deps: Deps, target: Target) -> EvidenceForm:
         lang = language_of(rows)
         if refusal is not None or rows is None or rows.assessment is None:
             return EvidenceForm(lang, target.assessment_id, target.criterion_id, refusal=refusal)
-        answer = next((a for a in rows.answers if a.criterion_id == target.criterion_id), None)
+        taken_on = rubric_for(rows.assessment, deps.rubric, deps.rubrics)
+        seen = respondents.seen_answers(taken_on, rows)  # their own, for a shared criterion
+        answer = next((a for a in seen if a.criterion_id == target.criterion_id), None)
         links = tuple(link["url"] for link in answer.evidence) if answer else ()
         return EvidenceForm(
             lang,
@@ -61,7 +63,7 @@ def evidence_form(deps: Deps, target: Target) -> EvidenceForm:
             target.criterion_id,
             links=links,
             note=answer.note if answer else None,
-            rubric=rubric_for(rows.assessment, deps.rubric, deps.rubrics),
+            rubric=taken_on,
         )
 
 

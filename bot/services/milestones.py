@@ -15,7 +15,9 @@ from bot.i18n import language_of
 from bot.interview.evidence import is_web_link
 from bot.schedule.calendar import at_local, local_date
 from bot.services.access import N_, NOT_A_MEMBER, Actor, deny
+from bot.services.attention import deputy_covers
 from bot.services.plan import MilestoneView, PlanView, milestone_view, plan_view
+from bot.services.rechecks import request_recheck
 from rubric.schema import Rubric
 from storage.enums import AssessmentStatus, MilestoneStatus, Role
 from storage.models import Assessment, City, Milestone, Person, Plan
@@ -102,9 +104,16 @@ def evidence_link(text: str | None) -> str | None:
 
 
 def authorize(
-    session: Session, *, actor: Actor, milestone_id: int, action: str, lock: bool = False
+    session: Session,
+    *,
+    actor: Actor,
+    milestone_id: int,
+    action: str,
+    lock: bool = False,
+    now: datetime | None = None,
 ) -> MilestoneAccess:
-    """The milestone if the actor owns it or coordinates its city; AccessDenied otherwise."""
+    """The milestone if the actor owns it, coordinates its city, or (at `now`) is the deputy of
+    its owner while they are away; AccessDenied otherwise."""
     target = f"milestone:{milestone_id}"
     person = actor.person
     if person is None or person.id is None or actor.workspace is None:
@@ -121,6 +130,10 @@ def authorize(
     coordinates = same_workspace and Role.COORDINATOR in orgs.roles_of(
         session, city_id=city.id, person_id=person.id
     )
+    if not (is_owner or coordinates) and same_workspace and now is not None:
+        coordinates = deputy_covers(
+            session, deputy_id=person.id, person_id=milestone.owner_id, now=now
+        )
     if not (is_owner or coordinates):
         raise deny(NOT_YOUR_MILESTONE, action=action, actor=actor, city_id=city.id, target=target)
     return MilestoneAccess(milestone, plan, assessment, city, person, is_owner)
@@ -137,16 +150,22 @@ def complete(
 ) -> DoneOutcome:
     """Mark a milestone done (keeping a link as evidence) and return the plan's progress."""
     link = evidence_link(evidence)
-    found = authorize(session, actor=actor, milestone_id=milestone_id, action="milestone_done")
+    found = authorize(
+        session, actor=actor, milestone_id=milestone_id, action="milestone_done", now=now
+    )
     already = found.milestone.status == MilestoneStatus.DONE
     plans.complete_milestone(session, milestone_id=milestone_id, now=now, evidence_url=link)
+    if not already:  # its criterion is asked again, once (`bot.services.rechecks`)
+        request_recheck(session, rubric=rubric, milestone=found.milestone, city=found.city, now=now)
     view = plan_view(session, rubric=rubric, plan=found.plan, now=now)
     return DoneOutcome(title=found.milestone.title, already_done=already, plan=view)
 
 
 def snooze(session: Session, *, actor: Actor, milestone_id: int, now: datetime) -> SnoozeOutcome:
     """No reminders about an open milestone for a week: until that day begins in the city."""
-    found = authorize(session, actor=actor, milestone_id=milestone_id, action="milestone_snooze")
+    found = authorize(
+        session, actor=actor, milestone_id=milestone_id, action="milestone_snooze", now=now
+    )
     until_day = local_date(now, found.city.timezone) + timedelta(days=SNOOZE_DAYS)
     if found.milestone.status != MilestoneStatus.OPEN:
         return SnoozeOutcome(title=found.milestone.title, until=until_day, snoozed=False)
@@ -159,7 +178,9 @@ def ask_for_help(
     session: Session, *, actor: Actor, milestone_id: int, now: datetime
 ) -> HelpRequest:
     """Who to tell that someone needs help with a milestone: the city's coordinators."""
-    found = authorize(session, actor=actor, milestone_id=milestone_id, action="milestone_help")
+    found = authorize(
+        session, actor=actor, milestone_id=milestone_id, action="milestone_help", now=now
+    )
     assert found.city.id is not None
     coordinators = orgs.people_with_role(session, city_id=found.city.id, role=Role.COORDINATOR)
     owner = (

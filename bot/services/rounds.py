@@ -273,15 +273,21 @@ def _target(
 
 
 def _unanswered(session: Session, latest: Assessment, rubric: Rubric) -> tuple[int, int]:
-    """Questions of the round's assigned areas (every area when none is) still unanswered."""
+    """Questions asked in the round (its whole areas assigned and the criteria assigned alone;
+    every criterion when nothing is assigned) still unanswered."""
     assert latest.id is not None
-    area_ids = {
-        a.area_id for a in assessments.assignments_for_assessment(session, assessment_id=latest.id)
-    }
+    assigned = assessments.assignments_for_assessment(session, assessment_id=latest.id)
+    area_ids = {a.area_id for a in assigned if a.criterion_id is None}
+    single = {a.criterion_id for a in assigned if a.criterion_id is not None}
     answered = answered_criteria(answers.answers_for_assessment(session, assessment_id=latest.id))
-    if is_complete(rubric, area_ids, answered):
+    if is_complete(rubric, area_ids, answered, single):
         return 0, 0
-    asked = [c.id for a in rubric.areas if not area_ids or a.id in area_ids for c in a.criteria]
+    asked = [
+        c.id
+        for a in rubric.areas
+        for c in a.criteria
+        if not assigned or a.id in area_ids or c.id in single
+    ]
     return sum(1 for cid in asked if cid not in answered), len(asked)
 
 

@@ -32,7 +32,7 @@ from bot.slack import ids
 from rubric.registry import RubricRegistry
 from storage.engine import make_engine
 from storage.enums import AnswerSource, AssessmentStatus, Role
-from storage.models import Assessment, Assignment
+from storage.models import Assessment, Assignment, Person
 from storage.repo import answers, assessments, orgs
 from tests.reports.page import Page
 from tests.rubric.versions import v1, v2
@@ -231,10 +231,17 @@ def test_round_two_on_a_changed_rubric_carries_answers_over_and_reports_the_chan
         assert criterion_of(gov1) == "GOV1"
         assert "Last round: ✅ 2 of 2 in place · met · 📎 1." in str(gov1["text"])
         assert _buttons(gov1, ids.BLOCK_QUESTION_ACTIONS)[:2] == ["Still true", "Save"]
+        # Its link was given a year and five days ago: asked to be refreshed, not carried silently.
+        assert f"more than 12 months ago: {STRATEGY}" in _block(gov1, ids.BLOCK_QUESTION_STALE)
         respondent = Respondent(workspace, rita)
         respondent.answer("still true")
         record = respondent.record("GOV1")
-        assert record["text"] == "✅ GOV1 · 2 of 2 ticked · met · still true from last round · 📎 1"
+        assert record["text"].splitlines() == [
+            "✅ GOV1 · 2 of 2 ticked · met · still true from last round · 📎 1",
+            "🕰️ Its evidence is stale: if it still holds, give the link again with Add evidence; "
+            "otherwise add a current one.",
+        ]
+        assert _buttons(record, ids.BLOCK_RECORD_ACTIONS) == ["Add evidence", "Change"]
         # GOV2 changed: asked afresh, with the note and nothing ticked.
         gov2 = respondent.question()
         assert gov2 is not None and criterion_of(gov2) == "GOV2"
@@ -280,7 +287,10 @@ def test_round_two_on_a_changed_rubric_carries_answers_over_and_reports_the_chan
         (change,) = answers.answer_history(session, answer_id=gov1_now.id or 0)
         assert change.source == AnswerSource.CARRY_OVER
         assert change.changed_at == ROUND_TWO
-        assert gov1_now.evidence == [{"url": STRATEGY, "added_at": ROUND_ONE.isoformat()}]
+        rita = session.exec(select(Person).where(Person.slack_user_id == city.users["rita"])).one()
+        assert gov1_now.evidence == [  # as Rita gave it in round one
+            {"url": STRATEGY, "added_at": ROUND_ONE.isoformat(), "added_by": rita.id}
+        ]
 
         report = build_city_report(
             session, rubric=rubrics.current, city_id=city.city_id, now=ROUND_TWO, rubrics=rubrics

@@ -102,7 +102,8 @@ def test_on_the_same_version_every_settled_answer_is_carried_skipped_ones_are_no
     assert sorted(found.answers) == ["GOV1", "GOV2", "LEG1", "OPS2"]
     assert found.answers["GOV2"].kind is Kind.UNSURE
     assert (found.answers["GOV1"].note, found.answers["GOV1"].evidence) == ("Adopted", (LINK,))
-    assert found.evidence_dates["GOV1"] == {LINK: NOW.isoformat()}
+    given = {"url": LINK, "added_at": NOW.isoformat(), "added_by": city.person_id("rita")}
+    assert found.evidence_dates["GOV1"] == {LINK: given}
     assert found.fresh == {}
 
 
@@ -155,6 +156,7 @@ def test_still_true_stores_last_rounds_answer_with_its_link_dated_as_given_then(
     with Session(engine) as fresh:
         row = answers.get_answer(fresh, assessment_id=second.id or 0, criterion_id="GOV1")
         assert row is not None and row.ticked == ["approved", "written"]
-        assert (row.note, row.evidence) == ("Adopted", [{"url": LINK, "added_at": NOW.isoformat()}])
+        given = {"url": LINK, "added_at": NOW.isoformat(), "added_by": city.person_id("rita")}
+        assert (row.note, row.evidence) == ("Adopted", [given])  # as Rita gave it in round one
         (change,) = answers.answer_history(fresh, answer_id=row.id or 0)
         assert (change.source, change.changed_at) == (AnswerSource.CARRY_OVER, LATER)

@@ -100,9 +100,13 @@ def test_a_link_carried_over_keeps_the_date_it_was_given(session: Session) -> No
         evidence_dates={LINK: given_then},
     )
 
-    assert row.evidence == [
-        {"url": LINK, "added_at": given_then},
-        {"url": "https://springfield.gov/new", "added_at": LATER.isoformat()},
+    assert row.evidence == [  # who gave the carried link is not known from a bare date
+        {"url": LINK, "added_at": given_then, "added_by": None},
+        {
+            "url": "https://springfield.gov/new",
+            "added_at": LATER.isoformat(),
+            "added_by": city.person_id("rita"),
+        },
     ]
     (change,) = answers.answer_history(session, answer_id=row.id or 0)
     assert change.source == "carry_over"
