@@ -8,6 +8,7 @@ Secrets are `SecretStr`, so they print as `**********` in logs, reprs and error 
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///citycheck.db"
-DEFAULT_SCOPES = "commands,chat:write,im:history,im:write,users:read,files:write"
+DEFAULT_SCOPES = (
+    "commands,chat:write,im:history,im:write,users:read,files:write,dnd:read,users.profile:read,"
+    "mpim:write"
+)
 """The bot scopes of app.yaml: what an OAuth install asks each workspace for."""
 OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
@@ -44,6 +48,45 @@ class Settings(BaseSettings):
     rubric_path: Path | None = Field(default=None, alias="CITYCHECK_RUBRIC")
     rubric_dir: Path | None = Field(default=None, alias="CITYCHECK_RUBRIC_DIR")
     """A folder of further rubric versions (older ones rounds were taken on, or newer ones)."""
+    nudge_start: time = Field(default=time(9, 0), alias="CITYCHECK_NUDGE_START")
+    """Local time from which nudges (reminders, follow-ups, re-checks) may reach a person."""
+    nudge_end: time = Field(default=time(17, 0), alias="CITYCHECK_NUDGE_END")
+    """Local time after which no nudge goes out that day."""
+    nudge_weekly_cap: int = Field(default=2, ge=0, le=50, alias="CITYCHECK_NUDGE_WEEKLY_CAP")
+    """Nudges a person gets at most per ISO week, all kinds together (0: no cap); coordinators'
+    overdue escalations are not counted."""
+    evidence_max_age_months: int = Field(
+        default=12, ge=1, le=120, alias="CITYCHECK_EVIDENCE_MAX_AGE_MONTHS"
+    )
+    """Evidence given longer ago than this is marked stale and asked again in the next round."""
+
+    @field_validator("evidence_max_age_months", mode="before")
+    @classmethod
+    def _months_shape(cls, value: Any) -> Any:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 120:
+            raise ValueError("give a whole number of months from 1 to 120, e.g. 12")
+        return int(text)
+
+    @field_validator("nudge_start", "nudge_end", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        found = re.fullmatch(r"\s*([01]?\d|2[0-3])(?::([0-5]\d))?\s*", value)
+        if found is None:
+            raise ValueError("write a time of day as HH:MM on a 24-hour clock, e.g. 09:00")
+        return time(int(found.group(1)), int(found.group(2) or 0))
+
+    @field_validator("nudge_end")
+    @classmethod
+    def _nudge_hours_in_order(cls, value: time, info: Any) -> time:
+        start = info.data.get("nudge_start")
+        if start is not None and value <= start:
+            raise ValueError(
+                f"must be later than CITYCHECK_NUDGE_START ({start:%H:%M}), e.g. 17:00"
+            )
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -39,6 +39,17 @@ class AnswerSource(StrEnum):
     IMPORT = "import"
     CARRY_OVER = "carry_over"
     """Confirmed unchanged from the previous round ("Still true")."""
+    RECHECK = "recheck"
+    """Asked again after a milestone toward the criterion was done ("Still the same", or a new
+    answer)."""
+    AGREED = "agreed"
+    """Several respondents gave the same answer (status and ticks): it is the city's."""
+    SETTLED = "settled"
+    """A coordinator settled the respondents' disagreement (or a reassignment left one answer)."""
+    DISPUTED = "disputed"
+    """The respondents disagree: no scored answer until the disagreement is settled."""
+    BEFORE_SHARING = "before_sharing"
+    """A respondent's answer given while they answered alone, kept when a second one joined."""
 
 
 class MilestoneStatus(StrEnum):
@@ -56,3 +67,27 @@ class NotificationStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     PERMANENT_ERROR = "permanent_error"
+
+
+class RecheckStatus(StrEnum):
+    """A re-check after a milestone was done: waiting for its answer, then how it ended."""
+
+    PENDING = "pending"
+    """Not answered yet (whether it went out is in the notification ledger)."""
+    CONFIRMED = "confirmed"
+    """"Still the same": the answer was kept."""
+    CHANGED = "changed"
+    """A new answer was given."""
+    CANCELLED = "cancelled"
+    """Nothing to ask any more (the round was archived, or nobody can answer it)."""
+
+
+class Resolution(StrEnum):
+    """How a disagreement between respondents ended."""
+
+    ACCEPTED = "accepted"
+    """A coordinator accepted one respondent's answer."""
+    AGREED = "agreed"
+    """The respondents changed their answers until they agreed."""
+    REASSIGNED = "reassigned"
+    """The criterion was left with one respondent, whose answer counts."""

@@ -26,6 +26,8 @@ from storage.enums import (
     AssessmentStatus,
     MilestoneStatus,
     NotificationStatus,
+    RecheckStatus,
+    Resolution,
     Role,
 )
 from storage.types import ID, JSONValue, StrEnumType, UTCDateTime
@@ -43,6 +45,7 @@ __all__ = [
     "City",
     "CityRole",
     "DigestSnapshot",
+    "Disagreement",
     "InterviewProgress",
     "Milestone",
     "MilestoneStatus",
@@ -51,7 +54,10 @@ __all__ = [
     "Person",
     "Plan",
     "ProcessedEvent",
+    "Recheck",
+    "RecheckStatus",
     "ReportFile",
+    "RespondentAnswer",
     "Role",
     "Workspace",
 ]
@@ -219,14 +225,36 @@ class Assessment(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    """A person asked to answer one practice area of an assessment (several may share one)."""
+    """A person asked to answer one practice area of an assessment, or one criterion of it
+    (several people may share either: each then answers on their own)."""
 
     __tablename__ = "assignment"
-    __table_args__ = (UniqueConstraint("assessment_id", "area_id", "person_id"),)
+    __table_args__ = (
+        Index(
+            "ux_assignment_area_person",
+            "assessment_id",
+            "area_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("criterion_id IS NULL"),
+            postgresql_where=text("criterion_id IS NULL"),
+        ),
+        Index(
+            "ux_assignment_criterion_person",
+            "assessment_id",
+            "criterion_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("criterion_id IS NOT NULL"),
+            postgresql_where=text("criterion_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = _pk()
     assessment_id: int = _fk("assessment.id", ondelete="CASCADE")
     area_id: str = Field(max_length=CRITERION_ID_MAX)
+    criterion_id: str | None = Field(default=None, max_length=CRITERION_ID_MAX)
+    """One criterion of the area (None: the whole area)."""
     person_id: int = _fk("person.id", ondelete="CASCADE", index=True)
     assigned_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
     assigned_at: datetime = _at()
@@ -245,10 +273,14 @@ class Answer(SQLModel, table=True):
     """Ids of the checklist items that hold, sorted."""
     status: AnswerStatus = Field(sa_type=StrEnumType(AnswerStatus))
     note: str | None = Field(default=None, sa_type=Text)
-    evidence: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONValue)
-    """Links given as evidence: `{"url": ..., "added_at": ISO 8601 UTC}`, in the order given."""
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONValue)
+    """Links given as evidence, in the order given: `{"url": ..., "added_at": ISO 8601 UTC,
+    "added_by": person id or None}` (when and by whom each was last given)."""
     answered_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
     answered_at: datetime = _at()
+    evidence_at: datetime | None = _at(optional=True)
+    """When the newest of its evidence links was given; None without links. Kept by
+    `record_answer`, so stale evidence is found without reading the links."""
 
 
 class AnswerHistory(SQLModel, table=True):
@@ -264,6 +296,11 @@ class AnswerHistory(SQLModel, table=True):
     old_value: dict[str, Any] | None = Field(default=None, sa_type=JSONValue)
     """The answer before the change (None for the first answer)."""
     new_value: dict[str, Any] = Field(sa_type=JSONValue)
+    respondent_answer_id: int | None = _fk(
+        "respondent_answer.id", ondelete="SET NULL", optional=True
+    )
+    """For a criterion several people answer: the respondent's answer this change adopted
+    (agreed on, or accepted by a coordinator); None otherwise."""
 
 
 class InterviewProgress(SQLModel, table=True):
@@ -331,6 +368,7 @@ class NotificationLedger(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "target", "period_key"),
         Index("ix_notification_ledger_status_claimed_at", "status", "claimed_at"),
+        Index("ix_notification_ledger_recipient_id_claimed_at", "recipient_id", "claimed_at"),
         CheckConstraint("attempts >= 1", name="attempts"),
     )
 
@@ -348,6 +386,9 @@ class NotificationLedger(SQLModel, table=True):
     sent_at: datetime | None = _at(optional=True)
     attempts: int = 1
     error: str | None = Field(default=None, sa_type=Text)
+    recipient_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    """The person a nudge went to (a reminder, follow-up or re-check), counted for their weekly
+    cap; None for digests, coordinators' notices and other sends outside the cap."""
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -396,6 +437,146 @@ class ReportFile(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     """Where it was shared; None for a file kept private to the bot."""
     uploaded_at: datetime = _at()
+
+
+# Absence and attention: who is away (and who covers), when each person may be nudged, and
+# the nudges held back until then.
+class AwayPeriod(SQLModel, table=True):
+    """A person away until a day: no nudges to them before it; their deputy gets some meanwhile."""
+
+    __tablename__ = "away_period"
+
+    id: int | None = _pk()
+    person_id: int = _fk("person.id", ondelete="CASCADE", index=True)
+    deputy_id: int | None = _fk("person.id", ondelete="SET NULL", index=True, optional=True)
+    back_on: date
+    """The day the person is back, in their own timezone."""
+    until_at: datetime = _at()
+    """The start of `back_on` in the person's timezone: nudges resume from then."""
+    created_at: datetime = _at()
+    ended_at: datetime | None = _at(optional=True)
+    """When the person said they were back early (`/citycheck back`), or a new period replaced
+    this one."""
+
+
+class NudgePreference(SQLModel, table=True):
+    """The days and hour a person wants nudges at, over the defaults."""
+
+    __tablename__ = "nudge_preference"
+    __table_args__ = (UniqueConstraint("person_id"),)
+
+    id: int | None = _pk()
+    person_id: int = _fk("person.id", ondelete="CASCADE")
+    days: list[int] = Field(default_factory=list, sa_type=JSONValue)
+    """ISO weekdays (Monday 1 ... Sunday 7), sorted."""
+    at: time
+    """Local time of day from which nudges may go out on those days."""
+    updated_at: datetime = _at()
+
+    @validates("days")
+    def _check_days(self, _key: str, value: list[int]) -> list[int]:
+        return check_weekdays(value, field="days")
+
+
+class HeldNudge(SQLModel, table=True):
+    """A nudge the attention policy held back (away, quiet hours, do-not-disturb, weekly cap),
+    kept under its ledger key until it may go out: a held nudge is never lost."""
+
+    __tablename__ = "held_nudge"
+    __table_args__ = (UniqueConstraint("kind", "target", "period_key"),)
+
+    id: int | None = _pk()
+    kind: str = Field(max_length=40)
+    target: str = Field(max_length=200)
+    period_key: str = Field(max_length=40)
+    person_id: int = _fk("person.id", ondelete="CASCADE", index=True)
+    """The person it was meant for (its deputy may get it instead)."""
+    not_before: datetime = _at(index=True)
+    reason: str = Field(max_length=20)
+    held_at: datetime = _at()
+
+
+class Recheck(SQLModel, table=True):
+    """A criterion asked again of its respondent once a milestone toward it was done (once per
+    milestone), and how that ended: the answer kept or changed, with the score before and after."""
+
+    __tablename__ = "recheck"
+    __table_args__ = (
+        UniqueConstraint("milestone_id"),
+        Index("ix_recheck_status_requested_at", "status", "requested_at"),
+    )
+
+    id: int | None = _pk()
+    milestone_id: int = _fk("milestone.id", ondelete="CASCADE")
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE", index=True)
+    """The round whose answer is asked again: the city's latest when the milestone was done."""
+    criterion_id: str = Field(max_length=CRITERION_ID_MAX)
+    person_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    """Who is asked: who last answered it, else someone assigned its area, else a coordinator."""
+    status: RecheckStatus = Field(default=RecheckStatus.PENDING, sa_type=StrEnumType(RecheckStatus))
+    requested_at: datetime = _at()
+    answered_at: datetime | None = _at(optional=True)
+    answered_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    result: dict[str, Any] | None = Field(default=None, sa_type=JSONValue)
+    """The criterion's status and the round's score before and after the answer:
+    `{"status": [before, after], "met": [...], "total": [...], "percent": ["61.3", "64.5"],
+    "level": [level id or None, ...]}`."""
+
+
+# Several respondents: each one's own answers, and their disagreements until settled.
+class RespondentAnswer(SQLModel, table=True):
+    """One respondent's own answer to a criterion several people answer; every change is a new
+    row (the newest of a person is their answer), so all of them stay."""
+
+    __tablename__ = "respondent_answer"
+    __table_args__ = (
+        Index("ix_respondent_answer_assessment_id_criterion_id", "assessment_id", "criterion_id"),
+        Index("ix_respondent_answer_assessment_id_person_id", "assessment_id", "person_id"),
+    )
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE")
+    criterion_id: str = Field(max_length=CRITERION_ID_MAX)
+    person_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    ticked: list[str] = Field(default_factory=list, sa_type=JSONValue)
+    """Ids of the checklist items that hold, sorted."""
+    status: AnswerStatus = Field(sa_type=StrEnumType(AnswerStatus))
+    note: str | None = Field(default=None, sa_type=Text)
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONValue)
+    """Links given as evidence, as on `Answer`."""
+    answered_at: datetime = _at()
+    source: AnswerSource = Field(sa_type=StrEnumType(AnswerSource))
+
+
+class Disagreement(SQLModel, table=True):
+    """Respondents who answered a criterion differently (status or ticks), until it is settled;
+    while open, the criterion has no scored answer."""
+
+    __tablename__ = "disagreement"
+    __table_args__ = (
+        Index(
+            "ux_disagreement_open",
+            "assessment_id",
+            "criterion_id",
+            unique=True,
+            sqlite_where=text("settled_at IS NULL"),
+            postgresql_where=text("settled_at IS NULL"),
+        ),
+    )
+
+    id: int | None = _pk()
+    assessment_id: int = _fk("assessment.id", ondelete="CASCADE", index=True)
+    criterion_id: str = Field(max_length=CRITERION_ID_MAX)
+    opened_at: datetime = _at()
+    settled_at: datetime | None = _at(optional=True)
+    resolution: Resolution | None = Field(default=None, sa_type=StrEnumType(Resolution))
+    settled_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
+    accepted_id: int | None = _fk("respondent_answer.id", ondelete="SET NULL", optional=True)
+    """The respondent's answer that became the city's."""
+    talk_channel_id: str | None = Field(default=None, max_length=32)
+    """The group conversation where the respondents were asked to talk it over."""
+    talk_started_at: datetime | None = _at(optional=True)
+    talk_started_by_id: int | None = _fk("person.id", ondelete="SET NULL", optional=True)
 
 
 # The tables of Slack's OAuth stores share this metadata, so migrations build them too.

@@ -97,7 +97,12 @@ def report_command(
             assert found.id is not None
             try:
                 report = build_city_report(
-                    session, rubric=rubrics.current, city_id=found.id, now=_now(), rubrics=rubrics
+                    session,
+                    rubric=rubrics.current,
+                    city_id=found.id,
+                    now=_now(),
+                    rubrics=rubrics,
+                    evidence_max_age_months=_evidence_months(),
                 )
             except NoAssessmentError:
                 raise _failure(
@@ -224,6 +229,16 @@ def _rubrics() -> RubricRegistry:
         raise _failure(
             "a rubric file is not valid: fix it, or point the settings elsewhere"
         ) from None
+
+
+def _evidence_months() -> int:
+    """CITYCHECK_EVIDENCE_MAX_AGE_MONTHS: evidence given longer ago is marked stale."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().evidence_max_age_months
+    except SettingsError as exc:
+        raise _failure(str(exc)) from None
 
 
 def _now() -> datetime:

@@ -30,7 +30,7 @@ from typing import Any
 from bot.demo.city import TeamPlan
 from rubric.problems import DataFileError, Loc, Problem, format_loc
 from rubric.schema import Rubric
-from rubric.yaml_reader import Located, read_yaml
+from rubric.yaml_reader import Located, read_yaml, too_large
 
 Answer = str | tuple[int, ...]
 """One answer: a word (all, none, unsure, skip, back) or the numbers of the items to tick."""
@@ -46,7 +46,6 @@ VERBS = ("answers", "types", "pauses", "changes", "adds evidence")
 ANSWERING = frozenset({"start", "resume", *VERBS})
 TOP_KEYS = ("city", "population", "coordinator", "team", "steps")
 MAX_PER_AREA = 3
-MAX_SCRIPT_BYTES = 256 * 1024
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -82,11 +81,9 @@ def load_script(path: Path | str, rubric: Rubric) -> DemoScript:
     """Read and check a demo script; ScriptError lists every problem found."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_SCRIPT_BYTES:
-            limit = MAX_SCRIPT_BYTES // 1024
-            raise ScriptError(
-                [Problem(str(path), None, "", f"the file is larger than {limit} KB: shorten it")]
-            )
+        large = too_large(str(path), path.stat().st_size)  # refused before it is read
+        if large is not None:
+            raise ScriptError([large])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"

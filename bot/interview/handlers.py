@@ -305,6 +305,7 @@ def _store(
             evidence_count=len(given.evidence),
             replace=not ctx.typed,
             still_true=source == "carry_over",
+            stale_links=_needs_refresh(s, cid, given),
         )
     ]
     area = rubric.area_of(cid).id
@@ -335,6 +336,13 @@ def _store(
     )
 
 
+def _needs_refresh(snapshot: Snapshot, cid: str, given: Given) -> tuple[str, ...]:
+    """The answer's links when every one of them is stale (none when one is current)."""
+    stale = snapshot.stale.get(cid, ())
+    links = given.evidence
+    return links if links and all(link in stale for link in links) else ()
+
+
 def _phase_after(snapshot: Snapshot, place: Place) -> Phase:
     moved = replace(
         snapshot,
@@ -360,7 +368,8 @@ def _all_done(snapshot: Snapshot, rubric: Rubric, *, again: bool) -> AllDone:
 
 def _area_sizes(ctx: Context) -> tuple[tuple[str, int], ...]:
     return tuple(
-        (a, len(ctx.rubric.area(a).criteria)) for a in nav.area_ids(ctx.snapshot, ctx.rubric)
+        (a, len(nav.asked_in_area(ctx.snapshot, ctx.rubric, a)))
+        for a in nav.area_ids(ctx.snapshot, ctx.rubric)
     )
 
 

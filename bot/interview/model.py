@@ -82,6 +82,10 @@ class Snapshot:
     or unsure), offered with "Still true"; empty in a first round."""
     fresh: Mapping[str, ChangeKind] = field(default_factory=dict)
     """Criteria that changed (or are new) since last round's rubric version: asked afresh."""
+    stale: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each criterion, its evidence links (this round's, else last round's) given longer
+    ago than the maximum age: the question asks for them to be given again or replaced."""
+    evidence_max_age_months: int = 12
 
     def given(self, criterion_id: str) -> Given | None:
         """The current answer to a criterion, if any."""

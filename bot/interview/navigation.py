@@ -70,16 +70,22 @@ def area_ids(snapshot: Snapshot, rubric: Rubric) -> tuple[str, ...]:
     return tuple(a.id for a in rubric.areas if any(c.id in mine for c in a.criteria))
 
 
+def asked_in_area(snapshot: Snapshot, rubric: Rubric, area_id: str) -> list[str]:
+    """The criteria of the area the person is asked: all of it, or those assigned alone."""
+    mine = set(snapshot.criteria)
+    return [c.id for c in rubric.area(area_id).criteria if c.id in mine]
+
+
 def area_settled(snapshot: Snapshot, rubric: Rubric, area_id: str) -> bool:
-    """True when every criterion of the area is answered or unsure."""
-    return all(snapshot.settled(c.id) for c in rubric.area(area_id).criteria)
+    """True when every criterion of the area the person is asked is answered or unsure."""
+    return all(snapshot.settled(cid) for cid in asked_in_area(snapshot, rubric, area_id))
 
 
 def area_progress(snapshot: Snapshot, rubric: Rubric) -> tuple[AreaProgress, ...]:
     """Each of the person's areas: criteria settled, skipped and in all."""
     found = []
     for area_id in area_ids(snapshot, rubric):
-        ids = [c.id for c in rubric.area(area_id).criteria]
+        ids = asked_in_area(snapshot, rubric, area_id)
         given = [snapshot.given(cid) for cid in ids]
         found.append(
             AreaProgress(
@@ -110,7 +116,9 @@ def score_of(snapshot: Snapshot, rubric: Rubric) -> Score:
 def question(snapshot: Snapshot, rubric: Rubric, criterion_id: str, *, replace: bool) -> Question:
     """The question view of a criterion, with its position and current answer."""
     area = rubric.area_of(criterion_id)
-    in_area = [c.id for c in area.criteria]
+    in_area = asked_in_area(snapshot, rubric, area.id)
+    if criterion_id not in in_area:  # a question outside the person's list (a re-check)
+        in_area = [c.id for c in area.criteria]
     given = snapshot.given(criterion_id)
     revisit = given is not None and given.kind is Kind.SKIPPED and _first_pass_over(snapshot)
     last = last_answer(snapshot, rubric, criterion_id)
@@ -130,6 +138,8 @@ def question(snapshot: Snapshot, rubric: Rubric, criterion_id: str, *, replace: 
         replace=replace,
         last=last,
         fresh=snapshot.fresh.get(criterion_id),
+        stale_links=snapshot.stale.get(criterion_id, ()),
+        stale_months=snapshot.evidence_max_age_months,
     )
 
 

@@ -76,6 +76,9 @@ class Question(Reply):
     """Last round's answer, offered with "Still true" while this round has none yet."""
     fresh: ChangeKind | None = None
     """CHANGED or ADDED when the question changed (or is new) since last round."""
+    stale_links: tuple[str, ...] = ()
+    """Evidence links older than the maximum age (`stale_months`), to give again or replace."""
+    stale_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class Record(Reply):
     replace: bool = True
     still_true: bool = False
     """True when last round's answer was confirmed with "Still true"."""
+    stale_links: tuple[str, ...] = ()
+    """The answer's evidence when all of it is older than the maximum age: to refresh."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.reports import labels
+from bot.reports.disagreements import disagreement_lines
+from bot.reports.evidence_view import stale_lines
 from bot.reports.history_view import change_lines, history_lines
 from bot.reports.model import CityReport
+from bot.reports.recheck_view import recheck_lines
 from bot.reports.text import render_score_report
 from storage.enums import MilestoneStatus
 
@@ -25,7 +28,9 @@ def render_city_text(report: CityReport, tr: Translator | None = None) -> str:
     )
     text = render_score_report(report.rubric, report.score, report.gap, title=title, tr=tr)
     rounds = change_lines(report, tr) + history_lines(report, tr)
-    extra = rounds + _plan(report, tr) + _cohort(report, tr)
+    evidence = recheck_lines(report, tr) + stale_lines(report, tr)
+    disputes = disagreement_lines(report.disagreements, tr)
+    extra = disputes + rounds + evidence + _plan(report, tr) + _cohort(report, tr)
     return text + ("\n" + "\n".join(extra) + "\n" if extra else "")
 
 

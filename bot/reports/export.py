@@ -18,8 +18,10 @@ from typing import Any
 from bot.i18n import Translator
 from bot.reports import labels
 from bot.reports.cohort import AreaStanding
+from bot.reports.evidence_view import csv_cells, evidence_summary, link_data, needs_refresh
 from bot.reports.history_view import history_data
 from bot.reports.model import CityReport, CriterionRow
+from bot.reports.recheck_view import recheck_data
 
 CSV_COLUMNS = (
     "area",
@@ -35,6 +37,8 @@ CSV_COLUMNS = (
     "note",
     "answered_by",
     "answered_at",
+    "evidence_given_at",
+    "evidence_stale",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,6 +74,8 @@ def criterion_record(report: CityReport, row: CriterionRow, tr: Translator) -> d
             for item_id in row.ticked
         ],
         "evidence": list(row.evidence),
+        "evidence_links": [link_data(link) for link in row.links],
+        "evidence_needs_refresh": needs_refresh(row),
         "note": row.note,
         "answered_by": row.answered_by,
         "answered_at": iso_utc(row.answered_at),
@@ -99,6 +105,7 @@ def render_csv(report: CityReport, tr: Translator | None = None) -> str:
             record["note"] or "",
             record["answered_by"] or "",
             record["answered_at"] or "",
+            *csv_cells(row, tr),
         ]
         writer.writerow([csv_safe(str(cell)) for cell in cells])
     return out.getvalue()
@@ -154,6 +161,13 @@ def report_data(report: CityReport, tr: Translator | None = None) -> dict[str, A
             "cohort": _cohort(report),
         },
         "criteria": [criterion_record(report, row, tr) for row in report.rows],
+        "evidence": evidence_summary(report),
+        "rechecks": recheck_data(report),
+        "disagreements": {
+            "settled": report.disagreements.settled,
+            "unsettled": report.disagreements.unsettled,
+            "unsettled_criteria": list(report.disagreements.unsettled_ids),
+        },
         **history_data(report, tr),
     }
 

@@ -19,8 +19,11 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.reports import labels
 from bot.reports.chart import chart_alt_text, render_result_chart
+from bot.reports.disagreements import disagreement_context
+from bot.reports.evidence_view import link_context, needs_refresh, stale_context
 from bot.reports.history_view import history_context
 from bot.reports.model import CityReport, CriterionRow
+from bot.reports.recheck_view import recheck_context
 from storage.enums import MilestoneStatus
 
 if TYPE_CHECKING:
@@ -106,6 +109,9 @@ def report_context(report: CityReport, tr: Translator, chart: bytes) -> dict[str
         "gap": _gap(report, tr),
         "plan": _plan(report, tr),
         "rounds": history_context(report, tr),
+        "rechecks": recheck_context(report, tr),
+        "stale": stale_context(report, tr),
+        "disagreements": disagreement_context(report.disagreements, tr),
         "cohort": None
         if cohort is None
         else {
@@ -132,7 +138,12 @@ def _row(report: CityReport, row: CriterionRow, tr: Translator, zone: ZoneInfo) 
         "status_label": labels.criterion_status(row.status, tr),
         "blocked_by": ", ".join(row.blocked_by),
         "ticked": [item.text.get(tr.lang) for item in crit.checklist if item.id in set(row.ticked)],
-        "evidence": [{"url": url, "href": safe_link(url)} for url in row.evidence],
+        "evidence": [link_context(link, tr, zone) for link in row.links]
+        or [
+            {"url": url, "href": safe_link(url), "given": "", "stale": False}
+            for url in row.evidence
+        ],
+        "needs_refresh": needs_refresh(row),
         "note": row.note,
         "answered_by": row.answered_by,
         "answered_on": tr.date(row.answered_at.astimezone(zone)) if row.answered_at else None,

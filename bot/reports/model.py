@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.reports.cohort import CohortComparison, compare_with_cohort, load_cohort, peer_city_ids
+from bot.reports.evidence_view import EvidenceLink, givers, report_links
 from bot.reports.history import RoundChange, RoundResult, city_history, round_change
+from bot.services.evidence_age import DEFAULT_MAX_AGE_MONTHS, stale_before
 from bot.services.scores import rubric_for, score_rows
 from rubric.planning import Gap, gap_to_next_level
 from rubric.registry import RubricRegistry
@@ -26,6 +28,8 @@ from storage.models import Answer, Assessment, City, Milestone, Person, Plan
 from storage.repo import RecordNotFoundError, orgs
 from storage.repo import answers as answer_repo
 from storage.repo import assessments as assessment_repo
+from storage.repo.disagreements import NO_DISAGREEMENTS, Tally, tally
+from storage.repo.rechecks import RecheckLine, rechecks_of_round
 
 
 class NoAssessmentError(LookupError):
@@ -55,6 +59,8 @@ class CriterionRow:
     """The display name of who answered last (None when unanswered or the person is gone)."""
     answered_at: datetime | None
     blocked_by: tuple[str, ...] = ()
+    links: tuple[EvidenceLink, ...] = ()
+    """The evidence links with when and by whom each was given, and whether it is stale."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,14 @@ class CityReport:
     """Every round of the city up to this one, each on its own rubric version, the first first."""
     change: RoundChange | None = None
     """The change since the round before, when both are scored."""
+    rechecks: tuple[RecheckLine, ...] = ()
+    """The round's re-checks after milestones, oldest first."""
+    evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS
+    stale_before: datetime | None = None
+    """Evidence given before this is stale (the maximum age before `generated_at`)."""
+    disagreements: Tally = NO_DISAGREEMENTS
+    """Criteria settled from a disagreement between respondents, and those still unsettled
+    (counted as unknown by the score)."""
 
     def rows_of(self, area_id: str) -> tuple[CriterionRow, ...]:
         """The rows of one practice area, in the rubric's order."""
@@ -119,6 +133,7 @@ def build_city_report(
     assessment_id: int | None = None,
     with_cohort: bool = True,
     rubrics: RubricRegistry | None = None,
+    evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
 ) -> CityReport:
     """The report on a city's latest round (or the given one) as of `now`, read against the
     rubric version it was taken on (`rubric`, or that version in `rubrics`), with the rounds
@@ -142,8 +157,11 @@ def build_city_report(
     plan, milestones = _plan(session, assessment.id)
     names = _names(
         session,
-        [a.answered_by_id for a in answers] + [m.owner_id for m in milestones],
+        [a.answered_by_id for a in answers]
+        + [m.owner_id for m in milestones]
+        + [pid for a in answers for pid in givers(a.evidence)],
     )
+    cutoff = stale_before(now, evidence_max_age_months)
     cohort = None
     if with_cohort:
         peers = load_cohort(
@@ -167,7 +185,7 @@ def build_city_report(
         rubric=rubric,
         score=result,
         gap=gap_to_next_level(rubric, result),
-        rows=_rows(rubric, result, answers, names),
+        rows=_rows(rubric, result, answers, names, cutoff),
         plan=None
         if plan is None
         else PlanView(
@@ -178,11 +196,19 @@ def build_city_report(
         generated_at=now,
         history=history,
         change=round_change(history[-2], history[-1]) if len(history) > 1 else None,
+        disagreements=tally(session, assessment_id=assessment.id),
+        rechecks=tuple(rechecks_of_round(session, assessment_id=assessment.id)),
+        evidence_max_age_months=evidence_max_age_months,
+        stale_before=cutoff,
     )
 
 
 def _rows(
-    rubric: Rubric, result: Score, answers: Iterable[Answer], names: dict[int, str]
+    rubric: Rubric,
+    result: Score,
+    answers: Iterable[Answer],
+    names: dict[int, str],
+    cutoff: datetime,
 ) -> tuple[CriterionRow, ...]:
     by_id = {a.criterion_id: a for a in answers}
     rows = []
@@ -204,6 +230,7 @@ def _rows(
                     answered_by=names.get(answer.answered_by_id or 0) if answer else None,
                     answered_at=answer.answered_at if answer else None,
                     blocked_by=scored.blocked_by,
+                    links=report_links(answer.evidence, names, cutoff) if answer else (),
                 )
             )
     return tuple(rows)

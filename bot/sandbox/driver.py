@@ -261,12 +261,40 @@ class Workspace:
         action = payloads.action_of(control, self.clock())
         return self._dispatch(user_id, {"message": current}, control, action)
 
-    def click_home(self, user_id: str, label: str, *, wait: float = 5.0) -> Response:
-        """Click the button labelled `label` on the person's Home tab (not in a message)."""
+    def click_in_channel(
+        self,
+        user_id: str,
+        channel_id: str,
+        label: str,
+        *,
+        block_id: str | None = None,
+        wait: float = 5.0,
+    ) -> Response:
+        """Click the button labelled `label` (in the block `block_id`, when given) in the newest
+        message of a channel (or group DM) that has one, as a member of it would."""
+
+        def locate() -> tuple[Json, Control] | None:
+            for message in reversed(self.sandbox.history(channel_id=channel_id)):
+                found = find_button(_in_block(message.get("blocks") or [], block_id), label)
+                if found is not None:
+                    return {"message": {**message, "channel": channel_id}}, found
+            return None
+
+        members = self.sandbox.channel_members(channel_id=channel_id)
+        if user_id not in members:
+            raise LookupError(f"{user_id} is not in {channel_id}, so cannot click in it")
+        surface, control = self.wait_for(locate, wait, f"a button {label!r} in {channel_id}")
+        return self._dispatch(user_id, surface, control, payloads.action_of(control, self.clock()))
+
+    def click_home(
+        self, user_id: str, label: str, *, block_id: str | None = None, wait: float = 5.0
+    ) -> Response:
+        """Click the button labelled `label` on the person's Home tab (not in a message); in
+        the block `block_id` when given (the same label may be in several blocks)."""
 
         def locate() -> tuple[Json, Control] | None:
             home = self.sandbox.home_view(user_id=user_id)
-            found = find_button(home["blocks"], label) if home else None
+            found = find_button(_in_block(home["blocks"], block_id), label) if home else None
             return ({"view": home}, found) if home and found else None
 
         surface, control = self.wait_for(locate, wait, f"a button {label!r} on the Home tab")
@@ -511,3 +539,8 @@ class Workspace:
                 control, value
             )
         return changed
+
+
+def _in_block(blocks: list[Json], block_id: str | None) -> list[Json]:
+    """The blocks with this block id (every block when None)."""
+    return blocks if block_id is None else [b for b in blocks if b.get("block_id") == block_id]

@@ -25,6 +25,8 @@ class Violation(Exception):
 
 Method = Callable[[Store, Json, str], Json]
 METHODS: dict[str, Method] = {}
+MPIM_USERS = 8
+"""conversations.open takes at most this many people for a multi-person DM (the bot aside)."""
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -153,8 +155,15 @@ def conversations_open(store: Store, args: Json, base_url: str) -> Json:
     users = [u for u in str(args.get("users") or "").split(",") if u]
     if args.get("channel"):
         return {"channel": {"id": store.resolve_channel(args["channel"])["id"]}}
-    if len(users) != 1:
-        raise SlackError("not_enough_users" if not users else "too_many_users")
+    if not users:
+        raise SlackError("users_list_not_supplied")
+    if store.bot_user_id in users:
+        raise SlackError("cannot_dm_bot")
+    if len(set(users)) > MPIM_USERS:
+        raise SlackError("too_many_users")
+    if len(set(users)) > 1:  # a multi-person DM with the bot (scope mpim:write)
+        group = store.group_dm(users)
+        return {"channel": group if _flag(args.get("return_im")) else {"id": group["id"]}}
     channel = store.dm_channel(users[0])
     return {"channel": channel if _flag(args.get("return_im")) else {"id": channel["id"]}}
 
@@ -213,6 +222,42 @@ def users_list(store: Store, args: Json, base_url: str) -> Json:
     after = start + limit
     next_cursor = str(after) if after < len(members) else ""
     return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+
+def _scope(store: Store, scope: str) -> None:
+    if scope in store.missing_scopes:
+        raise SlackError("missing_scope", needed=scope)
+
+
+@method("dnd.info")
+def dnd_info(store: Store, args: Json, base_url: str) -> Json:
+    """A person's do-not-disturb: a snooze they set, or their scheduled quiet hours (today's)."""
+    _scope(store, "dnd:read")
+    _required(args, "user")
+    store.user(args["user"])
+    with store.lock:
+        dnd = dict(store.dnd.get(args["user"]) or {})
+    now = store.clock()
+    snooze_end = float(dnd.get("snooze_endtime") or 0)
+    start, end = float(dnd.get("next_dnd_start_ts") or 0), float(dnd.get("next_dnd_end_ts") or 0)
+    answer: Json = {
+        "dnd_enabled": bool(end),
+        "next_dnd_start_ts": int(start) if end else 1,
+        "next_dnd_end_ts": int(end) if end else 1,
+        "snooze_enabled": snooze_end > now,
+    }
+    if snooze_end > now:
+        answer["snooze_endtime"] = int(snooze_end)
+        answer["snooze_remaining"] = int(snooze_end - now)
+    return answer
+
+
+@method("users.profile.get")
+def users_profile_get(store: Store, args: Json, base_url: str) -> Json:
+    """A person's profile, with their status (text, emoji, expiry)."""
+    _scope(store, "users.profile:read")
+    _required(args, "user")
+    return {"profile": dict(store.user(args["user"])["profile"])}
 
 
 def _view_arg(args: Json, expected: str) -> Json:

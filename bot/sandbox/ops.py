@@ -51,6 +51,43 @@ class Sandbox(TeamOps):
         return store.add_channel(name, members, bot_member=bot_member, private=private)
 
     @control
+    def set_status(
+        self, user_id: str, *, text: str = "", emoji: str = "", expiration: int = 0
+    ) -> Json:
+        """Set a person's Slack status (what users.profile.get answers)."""
+        store = self.workspaces.of_user(user_id)
+        with store.lock:
+            profile = store.user(user_id)["profile"]
+            profile.update(status_text=text, status_emoji=emoji, status_expiration=expiration)
+            return dict(profile)
+
+    @control
+    def set_dnd(
+        self,
+        user_id: str,
+        *,
+        snooze_until: float | None = None,
+        quiet_from: float | None = None,
+        quiet_until: float | None = None,
+    ) -> None:
+        """Set a person's do-not-disturb: a snooze until a Unix time, or quiet hours from/until
+        (what dnd.info answers); no arguments turn it off."""
+        store = self.workspaces.of_user(user_id)
+        store.user(user_id)
+        with store.lock:
+            store.dnd[user_id] = {
+                "snooze_endtime": snooze_until or 0,
+                "next_dnd_start_ts": quiet_from or 0,
+                "next_dnd_end_ts": quiet_until or 0,
+            }
+
+    @control
+    def remove_scope(self, scope: str, *, team_id: str | None = None) -> None:
+        """Act as if the app was installed without `scope` in a workspace (calls that need it
+        answer missing_scope)."""
+        self.workspaces.get(team_id).missing_scopes.add(scope)
+
+    @control
     def user(self, user_id: str) -> Json:
         """A person's user record."""
         return self.workspaces.of_user(user_id).user(user_id)
@@ -59,6 +96,24 @@ class Sandbox(TeamOps):
     def dm_channel(self, user_id: str) -> Json:
         """The bot's DM channel with a person."""
         return self.workspaces.of_user(user_id).dm_channel(user_id)
+
+    @control
+    def channel_members(self, channel_id: str) -> list[str]:
+        """The members of a channel (the bot included when it is in it)."""
+        store = self.workspaces.of_channel(channel_id)
+        with store.lock:
+            return list(store.channels[channel_id]["members"])
+
+    @control
+    def group_dms(self, user_id: str) -> list[Json]:
+        """The multi-person DMs the bot opened that have this person in them."""
+        store = self.workspaces.of_user(user_id)
+        with store.lock:
+            return [
+                dict(c)
+                for c in store.channels.values()
+                if c.get("is_mpim") and user_id in c["members"]
+            ]
 
     @control
     def issue_trigger(self, user_id: str) -> str:

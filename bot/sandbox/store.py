@@ -95,6 +95,10 @@ class Store:
         self.files: dict[str, Json] = {}
         self.triggers: dict[str, Json] = {}
         self.response_urls: dict[str, Json] = {}
+        self.dnd: dict[str, Json] = {}
+        """Do-not-disturb by user: `snooze_endtime`, `next_dnd_start_ts`, `next_dnd_end_ts`."""
+        self.missing_scopes: set[str] = set()
+        """Scopes the app was installed without here (its calls needing them get missing_scope)."""
         self.users[self.bot_user_id] = self._user_record(
             self.bot_user_id, "citycheck", "citycheck", "en-US", "UTC", is_bot=True
         )
@@ -131,6 +135,9 @@ class Store:
                 "real_name": real_name,
                 "display_name": name,
                 "email": f"{name}@example.gov",
+                "status_text": "",
+                "status_emoji": "",
+                "status_expiration": 0,
             },
         }
 
@@ -188,6 +195,33 @@ class Store:
                 "user": user_id,
                 "created": int(self.clock()),
                 "members": [user_id, self.bot_user_id],
+            }
+            self.channels[channel["id"]] = channel
+            self.messages[channel["id"]] = []
+            return channel
+
+    def group_dm(self, user_ids: list[str]) -> Json:
+        """The bot's multi-person DM with these people (the same one for the same people)."""
+        people = sorted(set(user_ids))
+        for user_id in people:
+            self.user(user_id)
+        members = sorted([*people, self.bot_user_id])
+        with self.lock:
+            for channel in self.channels.values():
+                if channel.get("is_mpim") and sorted(channel["members"]) == members:
+                    return channel
+            names = [self.users[u]["name"] for u in people]
+            channel = {
+                "id": self.new_id("G"),
+                "name": "mpdm-" + "--".join(names) + "-1",
+                "is_im": False,
+                "is_mpim": True,
+                "is_channel": False,
+                "is_group": True,
+                "is_private": True,
+                "is_member": True,
+                "created": int(self.clock()),
+                "members": members,
             }
             self.channels[channel["id"]] = channel
             self.messages[channel["id"]] = []

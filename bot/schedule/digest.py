@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.schedule.calendar import local_date, working_days_after
+from bot.schedule.evidence import NO_STALE_EVIDENCE, StaleEvidence, load_stale_evidence
 from bot.schedule.keys import city_of_target
 from bot.schedule.levels import LevelScorer, scorer_for
 from bot.schedule.policies import IDLE_WORKING_DAYS
@@ -34,6 +35,8 @@ from bot.schedule.views import (
     MilestoneLine,
     PreviousDigest,
 )
+from bot.services.disagreement_views import DisagreementView, digest_disagreements
+from bot.services.evidence_age import DEFAULT_MAX_AGE_MONTHS
 from rubric.index import index_for
 from rubric.schema import Rubric
 from storage.enums import AnswerStatus, AssessmentStatus, MilestoneStatus
@@ -66,10 +69,17 @@ class DueDigest:
 
 
 def build_digests(
-    session: Session, *, rubric: Rubric, due: Sequence[DueDigest], now: datetime
+    session: Session,
+    *,
+    rubric: Rubric,
+    due: Sequence[DueDigest],
+    now: datetime,
+    evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
 ) -> dict[int, DigestView]:
     """The digest of each city in `due`, by city id (a fixed number of statements)."""
-    source = DigestSource.load(session, rubric=rubric, due=due, now=now)
+    source = DigestSource.load(
+        session, rubric=rubric, due=due, now=now, evidence_max_age_months=evidence_max_age_months
+    )
     return {item.city.id: source.view(item) for item in due}
 
 
@@ -104,6 +114,13 @@ class DigestSource:
         per planned round, the criteria its answers meet (prerequisites aside) as scorer bits."""
         self.respondents, self.previous = respondents, previous
         self.errors, self.people = errors, people
+        self.given: Mapping[int, Sequence[str]] = {}
+        """Per open round, the ids of its answered (not skipped) criteria."""
+        self._given_sets: dict[int, frozenset[str]] = {}
+        self.disagreements: Mapping[int, tuple[DisagreementView, ...]] = {}
+        """Per open round, its open disagreements between respondents."""
+        self.evidence: StaleEvidence = NO_STALE_EVIDENCE
+        """Per city, the criteria of its latest round whose evidence is all stale."""
         self.areas = [area_id for area_id, _ in index.areas]
         self.area_sizes = [len(ids) for _, ids in index.areas]
         position = {area_id: n for n, area_id in enumerate(self.areas)}
@@ -120,7 +137,13 @@ class DigestSource:
 
     @classmethod
     def load(
-        cls, session: Session, *, rubric: Rubric, due: Sequence[DueDigest], now: datetime
+        cls,
+        session: Session,
+        *,
+        rubric: Rubric,
+        due: Sequence[DueDigest],
+        now: datetime,
+        evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
     ) -> DigestSource:
         """Read what the digests of `due` need (about eight statements, whatever their number)."""
         city_ids = [d.city.id for d in due]
@@ -158,7 +181,7 @@ class DigestSource:
             if (pid := _target_id(e.target, "person")) is not None
         }
         people = sweeps.people_by_id(session, person_ids=person_ids) if person_ids else {}
-        return cls(
+        source = cls(
             rubric,
             now,
             rounds=rounds,
@@ -171,6 +194,12 @@ class DigestSource:
             errors=errors,
             people=people,
         )
+        source.given = given
+        source.disagreements = digest_disagreements(session, rubric=rubric, rounds=rounds, due=due)
+        source.evidence = load_stale_evidence(
+            session, rounds=rounds, now=now, months=evidence_max_age_months
+        )
+        return source
 
     def view(self, item: DueDigest) -> DigestView:
         """One city's digest."""
@@ -244,6 +273,9 @@ class DigestSource:
             errors=self._errors(city, previous, rows),
             has_plan=plan is not None,
             thresholds=thresholds,
+            disagreements=self.disagreements.get(open_round, ()) if open_round else (),
+            stale_evidence=self.evidence.of(city.id),
+            stale_before=self.evidence.day(city.timezone),
         )
 
     # ---- internals ----------------------------------------------------------------------------
@@ -259,6 +291,15 @@ class DigestSource:
                 for area in who.area_ids
                 if (n := self.area_at.get(area)) is not None
             )
+            if who.criterion_ids:  # criteria assigned alone: each one unanswered
+                given = self._given(open_round)
+                unanswered += sum(
+                    1
+                    for cid in who.criterion_ids
+                    if cid not in given
+                    and cid in self.criterion
+                    and self.areas[self.criterion[cid][0]] not in who.area_ids
+                )
             if unanswered == 0:
                 continue
             last = who.last_assigned_at
@@ -278,6 +319,12 @@ class DigestSource:
         found = self.days[value] = (
             value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
         )
+        return found
+
+    def _given(self, open_round: int) -> frozenset[str]:
+        found = self._given_sets.get(open_round)
+        if found is None:
+            found = self._given_sets[open_round] = frozenset(self.given.get(open_round, ()))
         return found
 
     def _idle_days(self, start: date, end: date, city: CityRow) -> int:

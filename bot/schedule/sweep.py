@@ -45,6 +45,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.schedule import keys
+from bot.schedule.attend import Attention
+from bot.schedule.attention import AttentionRules
 from bot.schedule.calendar import known_zones
 from bot.schedule.digest import DigestSource, DueDigest
 from bot.schedule.due import (
@@ -58,10 +60,13 @@ from bot.schedule.due import (
     still_to_send,
 )
 from bot.schedule.policies import FOLLOWUP_EVERY_WORKING_DAYS, tells_coordinators
+from bot.schedule.rechecks import recheck_sends
 from bot.schedule.sending import Outgoing, Pacer, Sender, SendError, interleave
 from bot.schedule.views import DigestView
+from bot.services.evidence_age import DEFAULT_MAX_AGE_MONTHS
 from rubric.schema import Rubric
 from storage.enums import MilestoneStatus, NotificationStatus, Role
+from storage.repo import attention as attention_store
 from storage.repo import claims, digests, sweeps
 from storage.repo.claims import Claim
 from storage.repo.ledger import CLAIM_TIMEOUT, MAX_ATTEMPTS
@@ -104,13 +109,15 @@ class SweepReport:
     recovered: int = 0
     """Retried claims whose message Slack already had: marked sent, not posted again."""
     stopped: bool = False
+    held: int = 0
+    """Nudges held back until the person may be nudged (`bot.schedule.attend`)."""
 
     def summary(self) -> str:
         """One line for the log and `citycheck scheduler --once`."""
         return (
             f"{self.due} due, {self.sent} sent, {self.recovered} found already sent, "
-            f"{self.skipped} skipped, {self.failed} failed, {self.permanent} permanent errors"
-            + (" (stopped early)" if self.stopped else "")
+            f"{self.skipped} skipped, {self.held} held, {self.failed} failed, "
+            f"{self.permanent} permanent errors" + (" (stopped early)" if self.stopped else "")
         )
 
 
@@ -138,8 +145,14 @@ class Sweeper:
         pacer: Pacer | None = None,
         stop: threading.Event | None = None,
         digest_batch: int = DIGEST_BATCH,
+        attention: Attention | None = None,
+        evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
     ) -> None:
         self.engine = engine
+        self.evidence_max_age_months = evidence_max_age_months
+        """Evidence older than this is listed as stale in the digests."""
+        self.attention = attention or Attention(AttentionRules())
+        self._cities: dict[int, sweeps.CityRow] = {}
         self.rubric = rubric
         self.sender = sender
         self.clock = clock
@@ -161,6 +174,10 @@ class Sweeper:
         self.batch = FIRST_BATCH
         sends, digests_due = self.find_due(now)
         report.due = len(sends) + len(digests_due)
+        planned = self.attention.plan(self.engine, sends, now, self._cities)
+        sends, report.held = planned.sends, planned.held
+        for waiting in planned.waiting:
+            self._settled(waiting, ok=True)
         self._store_looks(self._looks_now)
         try:
             if not self._deliver_all(list(interleave(sends, key=lambda s: s.channel)), report):
@@ -172,7 +189,13 @@ class Sweeper:
         if digests_due:
             assert self.rubric is not None
             with unit_of_work(self.engine, read_only=True) as session:
-                source = DigestSource.load(session, rubric=self.rubric, due=digests_due, now=now)
+                source = DigestSource.load(
+                    session,
+                    rubric=self.rubric,
+                    due=digests_due,
+                    now=now,
+                    evidence_max_age_months=self.evidence_max_age_months,
+                )
             for start in range(0, len(digests_due), self.digest_batch):
                 batch = digests_due[start : start + self.digest_batch]
                 if not self._deliver_all([_digest_send(d, source.view(d)) for d in batch], report):
@@ -217,6 +240,11 @@ class Sweeper:
             sends = reminder_sends(now, cities, stages, coordinators)
             if self.rubric is not None:
                 sends += self._followups(session, now, cities)
+                sends += recheck_sends(session, now, self.rubric)
+            fresh = {(s.kind, s.target) for s in sends}  # a fresh nudge supersedes a held one
+            revived = self.attention.revive(session, now, cities, self.rubric)
+            sends += [s for s in revived if (s.kind, s.target) not in fresh]
+            self._cities = cities
             self._held = set()
             sends = self._not_done(session, sends, now)
             due: list[DueDigest] = []
@@ -363,6 +391,14 @@ class Sweeper:
             keep = _still_relevant(session, batch, now)
             relevant = [send for send, kept in zip(batch, keep, strict=True) if kept]
             taken = claims.claim_many(session, keys=[s.key for s in relevant], now=now)
+            attention_store.set_recipients(
+                session,
+                recipients=[
+                    (taken[s.key].ledger_id, s.recipient_id)
+                    for s in relevant
+                    if s.key in taken and s.recipient_id is not None
+                ],
+            )
         report.skipped += len(batch) - len(taken)
         for send in batch:
             if send.key not in taken:
@@ -445,6 +481,7 @@ class Sweeper:
         self._remember_done(marks.finished)
         with unit_of_work(self.engine) as session:
             claims.mark_many(session, outcomes=marks.outcomes)
+            self.attention.sent(session, marks.finished)
             digests.record_snapshots(session, snapshots=marks.snapshots)
             if unsent and claimed_at is not None:
                 claims.release(session, claims=unsent, claimed_at=claimed_at)

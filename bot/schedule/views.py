@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from bot.services.disagreement_views import DisagreementView
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,12 @@ class DigestView:
     has_plan: bool
     thresholds: tuple[tuple[str, Decimal], ...] = ()
     """Each level's name and the share of criteria met it needs, lowest first."""
+    disagreements: tuple[DisagreementView, ...] = ()
+    """Criteria of the open round whose respondents disagree, oldest first."""
+    stale_evidence: tuple[str, ...] = ()
+    """Criteria of the latest round whose evidence is all older than the maximum age."""
+    stale_before: date | None = None
+    """Evidence given before this day (the city's calendar) is stale."""
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ def city_archive(rows: CityRows, *, now: datetime) -> dict[str, Any]:
                     for p in of_round(rows.plans, assessment.id)
                 ],
                 "report_files": [_plain(f) for f in of_round(rows.report_files, assessment.id)],
+                "respondent_answers": [
+                    _plain(a) for a in of_round(rows.respondent_answers, assessment.id)
+                ],
+                "disagreements": [_plain(d) for d in of_round(rows.disagreements, assessment.id)],
+                "rechecks": [_plain(r) for r in of_round(rows.rechecks, assessment.id)],
             }
         )
     return {
@@ -88,6 +93,9 @@ def deletion_lines(rows: CityRows) -> list[str]:
         "report_files": "report files (the files stay in Slack: delete them there)",
         "digest_snapshots": "digest snapshots",
         "ledger": "sent-message records",
+        "respondent_answers": "respondents' own answers (criteria several people answer)",
+        "disagreements": "disagreements between respondents",
+        "rechecks": "re-checks after milestones",
     }
     counts = rows.counts()
     return [f"{counts[key]:>6}  {label}" for key, label in names.items()]

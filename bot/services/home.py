@@ -63,8 +63,12 @@ class HomeModel:
     leader: Any | None = None
     """The leader section's model (`bot.services.milestones.LeaderHomeView`)."""
     report_chart: Any | None = None
+    disagreements: tuple[Any, ...] = ()
+    """Open disagreements for a coordinator to settle (`bot.services.disagreement_views`)."""
     """The result charts (`bot.services.reports.ReportChartView`)."""
     roles: frozenset[Role] = field(default_factory=frozenset)
+    attention: Any | None = None
+    """The person's reminders: next nudge, away, times (`bot.services.attention.AttentionView`)."""
 
     @property
     def has_sections(self) -> bool:
@@ -95,6 +99,8 @@ def home_model(deps: Deps, *, team_id: str | None, user_id: str, now: datetime) 
             leader=_leader(session, deps.rubric, person, now, roles),
             report_chart=_report_chart(session, person, roles),
             roles=frozenset(roles),
+            attention=_attention(session, deps, person, now, roles),
+            disagreements=_disagreements(session, deps, person, roles),
         )
 
 
@@ -117,7 +123,7 @@ def respondent_interviews(
             slack_user_id=person.slack_user_id,
             assessment_id=assessment_id,
         )
-        if rows is None or rows.assessment is None or rows.city is None or not rows.area_ids:
+        if rows is None or rows.assessment is None or rows.city is None or not rows.assigned:
             continue
         try:
             taken_on = rubric_for(rows.assessment, rubric, rubrics)
@@ -176,9 +182,32 @@ def _leader(
     return leader_home_view(session, rubric=rubric, person=person, now=now)
 
 
+def _disagreements(
+    session: Session, deps: Deps, person: Person, roles: set[Role]
+) -> tuple[Any, ...]:
+    if Role.COORDINATOR not in roles or person.id is None or deps.rubric is None:
+        return ()
+    from bot.services.disagreement_views import coordinator_disagreements
+
+    return coordinator_disagreements(
+        session, person_id=person.id, rubric=deps.rubric, rubrics=deps.rubrics
+    )
+
+
 def _report_chart(session: Session, person: Person, roles: set[Role]) -> Any | None:
     if Role.COORDINATOR not in roles or person.id is None:
         return None
     from bot.services.reports import report_chart_view
 
     return report_chart_view(session, person_id=person.id)
+
+
+def _attention(
+    session: Session, deps: Deps, person: Person, now: datetime, roles: set[Role]
+) -> Any | None:
+    if not roles or person.id is None:
+        return None
+    from bot.schedule.attention import rules_from
+    from bot.services.attention import attention_view
+
+    return attention_view(session, person=person, rules=rules_from(deps.settings), now=now)

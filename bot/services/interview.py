@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.interview.engine import step
-from bot.interview.model import Event, Given, Kind, Snapshot, Start, Text, assigned_criteria
+from bot.interview.model import AddEvidence, Event, Given, Kind, Snapshot, Start, Text
 from bot.interview.views import Reply
-from bot.services import access
+from bot.services import access, respondents
 from bot.services.carry import NOTHING, CarryOver, carry_over
+from bot.services.evidence_age import with_stale_evidence
 from bot.services.scores import rubric_for
 from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
 from storage.enums import AnswerSource, AnswerStatus, AssessmentStatus
-from storage.repo import answers as answer_repo
 from storage.repo import events, interviews
 from storage.repo.interviews import InterviewRows
 from storage.session import unit_of_work
@@ -169,12 +169,12 @@ def snapshot_of(rows: InterviewRows, rubric: Rubric, carry: CarryOver = NOTHING)
             row.note,
             tuple(link["url"] for link in row.evidence or ()),
         )
-        for row in rows.answers
+        for row in respondents.seen_answers(rubric, rows)
     }
     progress = rows.progress
     return Snapshot(
         assessment_id=rows.assessment.id,
-        criteria=assigned_criteria(rubric, rows.area_ids),
+        criteria=respondents.assigned_to(rubric, rows),
         answers=answers,
         cursor=progress.current_criterion_id if progress else None,
         paused_until=progress.paused_until if progress else None,
@@ -215,14 +215,18 @@ def _act(
     rubric = rubric_for(rows.assessment, rubric, deps.rubrics)
     carry = carry_over(session, assessment=rows.assessment, rubric=rubric, rubrics=deps.rubrics)
     snapshot = snapshot_of(rows, rubric, carry)
+    seen = {a.criterion_id: a.evidence for a in respondents.seen_answers(rubric, rows)}
+    months = deps.settings.evidence_max_age_months
+    snapshot = with_stale_evidence(snapshot, seen, carry.evidence_dates, months=months, now=now)
     done = step(snapshot, event, rubric, now)
+    agreed = False
     if done.answer is not None:
         w = done.answer
-        answer_repo.record_answer(
+        agreed = respondents.save_answer(
             session,
-            assessment_id=target.assessment_id,
+            rows=rows,
+            rubric=rubric,
             criterion_id=w.criterion_id,
-            person_id=rows.person.id,
             ticked=sorted(w.ticked),
             status=AnswerStatus(w.kind.value),
             note=w.note,
@@ -230,6 +234,7 @@ def _act(
             now=now,
             source=_SOURCES[w.source],
             evidence_dates=carry.evidence_dates.get(w.criterion_id),
+            regiven=event.links if isinstance(event, AddEvidence) else (),
         )
     if done.place is not None:
         was = rows.progress.completed_at if rows.progress else None
@@ -243,7 +248,7 @@ def _act(
             now=now,
         )
     announcement = None
-    if done.finished:
+    if done.finished or agreed:  # respondents who now agree may complete the round
         from bot.services.results import announce_if_complete
 
         announcement = announce_if_complete(
@@ -269,7 +274,7 @@ def _refusal(
     assessment, city = rows.assessment, rows.city
     if assessment is None or city is None or city.workspace_id != rows.workspace.id:
         return access.NOT_YOURS
-    if not rows.area_ids:
+    if not rows.assigned:
         return access.NOT_YOURS
     if assessment.status != AssessmentStatus.OPEN:
         return CLOSED
@@ -279,7 +284,7 @@ def _refusal(
             area = rubric.area_of(target.criterion_id)
         except KeyError:
             return access.NOT_YOURS
-        if area.id not in rows.area_ids:
+        if area.id not in rows.area_ids and target.criterion_id not in rows.criterion_ids:
             return NOT_YOUR_AREA
     return None
 

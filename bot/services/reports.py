@@ -19,6 +19,7 @@ from bot.reports.export import csv_bytes, export_filename, render_json
 from bot.reports.html import render_html
 from bot.reports.model import build_city_report
 from bot.services.access import N_, AmbiguousCity, city_for_role, find_actor
+from bot.services.evidence_age import DEFAULT_MAX_AGE_MONTHS
 from bot.services.scores import rubric_for, score_assessment
 from rubric.registry import RubricRegistry
 from rubric.schema import Rubric
@@ -99,6 +100,7 @@ def export_for_coordinator(
     city_name: str | None,
     now: datetime,
     rubrics: RubricRegistry | None = None,
+    evidence_max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
 ) -> ExportBundle | NothingToExport | ChooseCity:
     """The CSV, JSON and HTML of the coordinator's city's latest round (read against the
     rubric version it was taken on: `rubric`, or that version in `rubrics`).
@@ -120,7 +122,12 @@ def export_for_coordinator(
         if assessment_repo.latest_assessment(session, city_id=city.id) is None:
             return NothingToExport(city_name=city.name, tr=tr)
         report = build_city_report(
-            session, rubric=rubric, city_id=city.id, now=now, rubrics=rubrics
+            session,
+            rubric=rubric,
+            city_id=city.id,
+            now=now,
+            rubrics=rubrics,
+            evidence_max_age_months=evidence_max_age_months,
         )
     chart = render_result_chart(report.rubric, report.score, tr, city=report.city.name)
     title = tr.gettext("{city}: assessment round {round}").format(

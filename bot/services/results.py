@@ -12,6 +12,7 @@ are checked one after the other, and the second sees the first's committed answe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -98,13 +99,17 @@ class ResultAnnouncement:
     steps: tuple[StepRow, ...]
 
 
-def is_complete(rubric: Rubric, area_ids: set[str], answered: set[str]) -> bool:
-    """True when there are assigned areas and every criterion of each is answered."""
-    return bool(area_ids) and all(
+def is_complete(
+    rubric: Rubric, area_ids: set[str], answered: set[str], criterion_ids: Iterable[str] = ()
+) -> bool:
+    """True when something is assigned and every criterion of each assigned area, and each
+    criterion assigned alone, is answered."""
+    single = set(criterion_ids)
+    return bool(area_ids or single) and all(
         criterion.id in answered
         for area in rubric.areas
-        if area.id in area_ids
         for criterion in area.criteria
+        if area.id in area_ids or criterion.id in single
     )
 
 
@@ -123,12 +128,11 @@ def announce_if_complete(
     if assessment is None or assessment.status != AssessmentStatus.OPEN:
         return None
     rubric = rubric_for(assessment, rubric, deps.rubrics)
-    area_ids = {
-        row.area_id
-        for row in assessments.assignments_for_assessment(session, assessment_id=assessment_id)
-    }
+    assigned = assessments.assignments_for_assessment(session, assessment_id=assessment_id)
+    area_ids = {row.area_id for row in assigned if row.criterion_id is None}
+    single = {row.criterion_id for row in assigned if row.criterion_id is not None}
     rows = answers.answers_for_assessment(session, assessment_id=assessment_id)
-    if not is_complete(rubric, area_ids, answered_criteria(rows)):
+    if not is_complete(rubric, area_ids, answered_criteria(rows), single):
         return None
     claim = ledger.claim_notification(
         session,

@@ -19,7 +19,7 @@ from rubric.diff import Change, ChangeKind
 from rubric.schema import Rubric, Text
 from storage.enums import AnswerStatus
 from storage.models import Assessment, City, Person
-from storage.repo import answers, assessments, orgs
+from storage.repo import answers, assessments, orgs, respondents
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,14 @@ def keep_team(
     earlier = {a.id: a.name for a in before.areas} if before is not None else {}
     by_area: dict[str, list[Person]] = {}
     for row in assessments.assignments_for_assessment(session, assessment_id=previous_id):
+        if row.criterion_id is not None:  # one criterion: kept while the new version has it
+            if any(c.id == row.criterion_id for a in rubric.areas for c in a.criteria):
+                respondents.assign_criterion(
+                    session, assessment_id=new_id, area_id=rubric.area_of(row.criterion_id).id,
+                    criterion_id=row.criterion_id, person_id=row.person_id,
+                    assigned_by_id=coordinator.id, now=now,
+                )  # fmt: skip
+            continue
         by_area.setdefault(row.area_id, []).append(
             orgs.get_person(session, person_id=row.person_id)
         )

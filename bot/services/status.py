@@ -333,12 +333,17 @@ def projection_of(result: Score, rubric: Rubric, answered: set[str]) -> Projecti
 def own_progress(
     session: Session, *, person_id: int, rubric: Rubric, rubrics: RubricRegistry | None = None
 ) -> tuple[OwnProgress, ...]:
-    """A respondent's areas in each open assessment, with answered counts."""
-    by_assessment: dict[int, set[str]] = {}
+    """A respondent's areas in each open assessment, with answered counts of the criteria they
+    are asked (a whole area's, or those assigned to them alone)."""
+    by_assessment: dict[int, tuple[set[str], set[str]]] = {}
     for row in assessments.assignments_for_person(session, person_id=person_id):
-        by_assessment.setdefault(row.assessment_id, set()).add(row.area_id)
+        wholes, alone = by_assessment.setdefault(row.assessment_id, (set(), set()))
+        if row.criterion_id is None:
+            wholes.add(row.area_id)
+        else:
+            alone.add(row.criterion_id)
     found = []
-    for assessment_id, area_ids in by_assessment.items():
+    for assessment_id, (area_ids, single) in by_assessment.items():
         assessment = assessments.get_assessment(session, assessment_id=assessment_id)
         taken_on = rubric_for(assessment, rubric, rubrics)
         city = orgs.get_city(session, city_id=assessment.city_id)
@@ -346,12 +351,14 @@ def own_progress(
             answers.answers_for_assessment(session, assessment_id=assessment_id)
         )
         place = progress.get_progress(session, person_id=person_id, assessment_id=assessment_id)
-        areas = tuple(
-            OwnArea(
-                area.name, sum(1 for c in area.criteria if c.id in answered), len(area.criteria)
-            )
+        asked = [
+            (area, [c.id for c in area.criteria if area.id in area_ids or c.id in single])
             for area in taken_on.areas
-            if area.id in area_ids
+        ]
+        areas = tuple(
+            OwnArea(area.name, sum(1 for cid in ids if cid in answered), len(ids))
+            for area, ids in asked
+            if ids
         )
         found.append(
             OwnProgress(city.name, assessment_id, areas, place.paused_until if place else None)

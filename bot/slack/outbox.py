@@ -19,6 +19,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.deps import Deps, WorkspaceNotInstalledError
+from bot.schedule.attend import Attention
+from bot.schedule.attention import AttentionRules, rules_from
 from bot.schedule.leader import LeaderService
 from bot.schedule.sending import CHANNEL_INTERVAL, Outgoing, Pacer, SendError
 from bot.schedule.sweep import Sweeper
@@ -206,8 +208,12 @@ def build_sweeper(
     *,
     stop: threading.Event | None = None,
     channel_interval: float = CHANNEL_INTERVAL,
+    rules: AttentionRules | None = None,
 ) -> Sweeper:
-    """The sweeper of this process: its database, rubric, clock, and Slack as the sender."""
+    """The sweeper of this process: its database, rubric, clock, and Slack as the sender; the
+    attention rules of the settings (or `rules`), with Slack's signals."""
+    from bot.slack.signals import SlackSignals
+
     if deps.engine is None:
         raise RuntimeError("the scheduler needs a database: set DATABASE_URL")
     stop = stop or threading.Event()
@@ -218,6 +224,8 @@ def build_sweeper(
         clock=deps.clock,
         pacer=Pacer(channel_interval, stop=stop),
         stop=stop,
+        evidence_max_age_months=deps.settings.evidence_max_age_months,
+        attention=Attention(rules or rules_from(deps.settings), SlackSignals(deps)),
     )
 
 

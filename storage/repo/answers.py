@@ -10,16 +10,21 @@ and leaves the answer, including who answered it and when, as it was.
 
 Evidence links are a JSON list on the answer rather than a child table: they are always read and
 written with their answer, they are part of the value the history keeps (old and new snapshots),
-and nothing queries them on their own.
+and nothing queries them on their own. Each link records when and by whom it was last given
+(`added_at`, `added_by`); the answer's `evidence_at` (its newest link's date) is kept with them,
+so stale evidence is found with an indexed comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.enums import AnswerSource, AnswerStatus
 from storage.models import Answer, AnswerHistory
@@ -38,14 +43,22 @@ def record_answer(
     evidence: Sequence[str],
     now: datetime,
     source: AnswerSource | str,
-    evidence_dates: Mapping[str, str] | None = None,
+    evidence_dates: Mapping[str, str | Mapping[str, Any]] | None = None,
+    regiven: Collection[str] = (),
+    answered_by_id: int | None = None,
+    adopted_id: int | None = None,
 ) -> Answer:
     """Save a person's answer to a criterion, keeping the earlier value in the history.
 
     `ticked` are checklist item ids; `evidence` is the full list of links the answer should
-    have (a link already there keeps the time it was first given; a link new to this answer
-    takes its time from `evidence_dates`, url -> ISO 8601, when it is there: a link carried
-    over from an earlier round keeps the date it was given then).
+    have (a link already there keeps when and by whom it was given; a link new to this answer
+    takes its date from `evidence_dates`, url -> ISO 8601 or a link record with `added_at` and
+    `added_by`, when it is there: a link carried over from an earlier round keeps the date it
+    was given then). Links in `regiven` were given again now: they take `now` and the person.
+
+    For a criterion several people answer, `person_id` is who settled it (the history's
+    `changed_by`), `answered_by_id` the respondent whose answer it is, and `adopted_id` that
+    respondent's answer (`respondent_answer`), kept on the history row.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, e.g. datetime.now(UTC)")
@@ -54,7 +67,10 @@ def record_answer(
         session, assessment_id=assessment_id, criterion_id=criterion_id, for_update=True
     )
     if answer is None:
-        value = _value(ticked, status, note, evidence, previous=None, now=now, given=evidence_dates)
+        value = _value(
+            ticked, status, note, evidence, previous=None, now=now, given=evidence_dates,
+            by=person_id, regiven=regiven,
+        )  # fmt: skip
         answer = insert_or_ignore(
             session,
             Answer,
@@ -62,13 +78,14 @@ def record_answer(
                 "assessment_id": assessment_id,
                 "criterion_id": criterion_id,
                 **value,
-                "answered_by_id": person_id,
+                "answered_by_id": answered_by_id or person_id,
                 "answered_at": now,
+                "evidence_at": newest_link_date(value["evidence"]),
             },
             conflict=["assessment_id", "criterion_id"],
         )
         if answer is not None:
-            _add_history(session, answer, None, value, person_id, now, source)
+            _add_history(session, answer, None, value, person_id, now, source, adopted_id)
             return answer
         # Another save created the row first; it is committed and now ours to lock and update.
         answer = get_answer(
@@ -77,30 +94,64 @@ def record_answer(
         assert answer is not None
     old = answer_value(answer)
     new = _value(
-        ticked, status, note, evidence, previous=answer.evidence, now=now, given=evidence_dates
-    )
+        ticked, status, note, evidence, previous=answer.evidence, now=now, given=evidence_dates,
+        by=person_id, regiven=regiven,
+    )  # fmt: skip
     if _same(old, new):
         return answer
     answer.ticked = new["ticked"]
     answer.status = status
     answer.note = new["note"]
     answer.evidence = new["evidence"]
-    answer.answered_by_id = person_id
+    answer.evidence_at = newest_link_date(new["evidence"])
+    answer.answered_by_id = answered_by_id or person_id
     answer.answered_at = now
-    _add_history(session, answer, old, new, person_id, now, source)
+    _add_history(session, answer, old, new, person_id, now, source, adopted_id)
     return answer
+
+
+def confirm_answer(
+    session: Session, *, answer: Answer, person_id: int, now: datetime, source: AnswerSource | str
+) -> None:
+    """Record that a person confirmed an answer as it stands: a history row whose value before
+    and after are the same (the answer itself, who answered it and when, stay as they were)."""
+    value = answer_value(answer)
+    _add_history(session, answer, value, value, person_id, now, AnswerSource(source))
+
+
+def newest_link_date(links: Sequence[Mapping[str, Any]]) -> datetime | None:
+    """When the newest of these links was given (None without links or dates)."""
+    dates = [link_date(link) for link in links]
+    return max((d for d in dates if d is not None), default=None)
+
+
+def link_date(link: Mapping[str, Any]) -> datetime | None:
+    """When a link was given, as an aware UTC datetime (None when it has no date)."""
+    stamp = link.get("added_at")
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def get_answer(
     session: Session, *, assessment_id: int, criterion_id: str, for_update: bool = False
 ) -> Answer | None:
     """The current answer to a criterion; `for_update` locks it until the unit of work ends."""
+    params = {"q_assessment": assessment_id, "q_criterion": criterion_id}
+    return session.exec(_answer_query(for_update), params=params).first()
+
+
+@functools.cache
+def _answer_query(for_update: bool) -> SelectOfScalar[Answer]:
+    """The query of `get_answer`, built once (each answer click runs it)."""
     query = select(Answer).where(
-        Answer.assessment_id == assessment_id, Answer.criterion_id == criterion_id
+        col(Answer.assessment_id) == bindparam("q_assessment"),
+        col(Answer.criterion_id) == bindparam("q_criterion"),
     )
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
-    return session.exec(query).first()
+    return query
 
 
 def answers_for_assessment(session: Session, *, assessment_id: int) -> list[Answer]:
@@ -154,17 +205,29 @@ def _value(
     note: str | None,
     evidence: Sequence[str],
     *,
-    previous: list[dict[str, str]] | None,
+    previous: list[dict[str, Any]] | None,
     now: datetime,
-    given: Mapping[str, str] | None = None,
+    given: Mapping[str, str | Mapping[str, Any]] | None = None,
+    by: int | None = None,
+    regiven: Collection[str] = (),
 ) -> dict[str, Any]:
     if isinstance(ticked, str) or isinstance(evidence, str):
         raise TypeError("ticked and evidence are lists of strings, not a single string")
-    given_at = {**(given or {}), **{link["url"]: link["added_at"] for link in previous or []}}
-    stamp = now.astimezone(UTC).isoformat()
-    links: list[dict[str, str]] = []
+    known: dict[str, dict[str, Any]] = {
+        url: {"added_at": record, "added_by": None}
+        if isinstance(record, str)
+        else {"added_at": record.get("added_at"), "added_by": record.get("added_by")}
+        for url, record in (given or {}).items()
+    }
+    known.update((link["url"], link) for link in previous or [])
+    fresh = {"added_at": now.astimezone(UTC).isoformat(), "added_by": by}
+    again = {url.strip() for url in regiven}
+    links: list[dict[str, Any]] = []
     for url in dict.fromkeys(url.strip() for url in evidence if url and url.strip()):
-        links.append({"url": url, "added_at": given_at.get(url, stamp)})
+        record = fresh if url in again or not known.get(url, {}).get("added_at") else known[url]
+        links.append(
+            {"url": url, "added_at": record["added_at"], "added_by": record.get("added_by")}
+        )
     cleaned_note = note.strip() if note else None
     return {
         "ticked": sorted(set(ticked)),
@@ -175,8 +238,8 @@ def _value(
 
 
 def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    def urls(value: dict[str, Any]) -> list[str]:
-        return [link["url"] for link in value["evidence"]]
+    def urls(value: dict[str, Any]) -> list[tuple[str, str | None]]:
+        return [(link["url"], link.get("added_at")) for link in value["evidence"]]
 
     keys = ("ticked", "status", "note")
     return all(old[k] == new[k] for k in keys) and urls(old) == urls(new)
@@ -190,16 +253,24 @@ def _add_history(
     person_id: int,
     now: datetime,
     source: AnswerSource,
+    adopted_id: int | None = None,
 ) -> None:
     assert answer.id is not None
-    session.add(
-        AnswerHistory(
-            answer_id=answer.id,
-            changed_by_id=person_id,
-            changed_at=now,
-            source=source,
-            old_value=old,
-            new_value=new,
-        )
+    session.flush()  # the answer's own change first, as the history row points at it
+    session.execute(  # one INSERT, without the unit of work's bookkeeping of a new object
+        _history_insert(),
+        {
+            "answer_id": answer.id,
+            "changed_by_id": person_id,
+            "changed_at": now,
+            "source": source,
+            "old_value": old,
+            "new_value": new,
+            "respondent_answer_id": adopted_id,
+        },
     )
-    session.flush()
+
+
+@functools.cache
+def _history_insert() -> Any:
+    return insert(AnswerHistory.__table__)  # type: ignore[attr-defined]

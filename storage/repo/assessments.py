@@ -111,7 +111,7 @@ def assign_area(
     now: datetime,
     assigned_by_id: int | None = None,
 ) -> Assignment:
-    """Ask a person to answer an area; assigning the same person again changes nothing."""
+    """Ask a person to answer a whole area; assigning the same person again changes nothing."""
     values = {
         "assessment_id": assessment_id,
         "area_id": area_id,
@@ -120,7 +120,11 @@ def assign_area(
         "assigned_at": now,
     }
     created = insert_or_ignore(
-        session, Assignment, values=values, conflict=["assessment_id", "area_id", "person_id"]
+        session,
+        Assignment,
+        values=values,
+        conflict=["assessment_id", "area_id", "person_id"],
+        where=col(Assignment.criterion_id).is_(None),
     )
     if created is not None:
         return created
@@ -128,17 +132,19 @@ def assign_area(
         Assignment.assessment_id == assessment_id,
         Assignment.area_id == area_id,
         Assignment.person_id == person_id,
+        col(Assignment.criterion_id).is_(None),
     )
     return session.exec(query).one()
 
 
 def unassign_area(session: Session, *, assessment_id: int, area_id: str, person_id: int) -> bool:
-    """Take an area away from a person; False when it was not theirs."""
+    """Take a whole area away from a person; False when it was not theirs."""
     result = session.execute(
         delete(Assignment).where(
             col(Assignment.assessment_id) == assessment_id,
             col(Assignment.area_id) == area_id,
             col(Assignment.person_id) == person_id,
+            col(Assignment.criterion_id).is_(None),
         )
     )
     return bool(getattr(result, "rowcount", 0))
@@ -167,11 +173,12 @@ def assignments_for_assessment(session: Session, *, assessment_id: int) -> list[
 
 
 def assignees(session: Session, *, assessment_id: int, area_id: str) -> list[Person]:
-    """The people assigned to one area of a round, by display name."""
+    """The people assigned to one whole area of a round, by display name."""
     query = (
         select(Person)
         .join(Assignment, col(Assignment.person_id) == col(Person.id))
         .where(Assignment.assessment_id == assessment_id, Assignment.area_id == area_id)
+        .where(col(Assignment.criterion_id).is_(None))
         .order_by(col(Person.display_name), col(Person.id))
     )
     return list(session.exec(query))

@@ -1,11 +1,12 @@
 """Everything stored about one city, read at once (for its export) or removed at once.
 
 A city owns, through foreign keys that cascade: its roles, rounds (assessments), assignments,
-answers and their history, interview progress, plans and milestones, report files and digest
-snapshots. The notification ledger names what it sent by text: `city:<id>` and
-`city:<id>/...` targets, and `assessment:<id>` for a round's result. Its people are everyone who
-holds a role in it or appears in its data; a person is removed with the city only when nothing
-of another city refers to them.
+answers and their history, respondents' own answers and their disagreements, interview
+progress, plans and milestones, re-checks after milestones, report files and digest snapshots.
+The notification ledger names what it sent by text: `city:<id>` and `city:<id>/...` targets,
+and `assessment:<id>` for a round's result. Its people are everyone who holds a role in it or
+appears in its data; a person is removed with the city only when nothing of another city refers
+to them.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from storage.models import (
     City,
     CityRole,
     DigestSnapshot,
+    Disagreement,
     InterviewProgress,
     Milestone,
     NotificationLedger,
     Person,
     Plan,
+    Recheck,
     ReportFile,
+    RespondentAnswer,
     Workspace,
 )
 
@@ -43,6 +47,11 @@ PERSON_REFERENCES: tuple[tuple[Any, str], ...] = (
     (InterviewProgress, "person_id"),
     (Plan, "created_by_id"),
     (Milestone, "owner_id"),
+    (RespondentAnswer, "person_id"),
+    (Disagreement, "settled_by_id"),
+    (Disagreement, "talk_started_by_id"),
+    (Recheck, "person_id"),
+    (Recheck, "answered_by_id"),
 )
 """Every column that names a person."""
 
@@ -68,6 +77,9 @@ class CityRows:
     report_files: list[ReportFile] = field(default_factory=list)
     digest_snapshots: list[DigestSnapshot] = field(default_factory=list)
     ledger: list[NotificationLedger] = field(default_factory=list)
+    respondent_answers: list[RespondentAnswer] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    rechecks: list[Recheck] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many rows of each kind (people included)."""
@@ -99,6 +111,11 @@ def city_rows(session: Session, *, city_id: int) -> CityRows | None:
     rows.report_files = _all(session, ReportFile, col(ReportFile.assessment_id).in_(rounds))
     rows.digest_snapshots = _all(session, DigestSnapshot, col(DigestSnapshot.city_id) == city_id)
     rows.ledger = _all(session, NotificationLedger, _ledger_of(city_id, rounds))
+    rows.respondent_answers = _all(
+        session, RespondentAnswer, col(RespondentAnswer.assessment_id).in_(rounds)
+    )
+    rows.disagreements = _all(session, Disagreement, col(Disagreement.assessment_id).in_(rounds))
+    rows.rechecks = _all(session, Recheck, col(Recheck.assessment_id).in_(rounds))
     rows.people = _all(session, Person, col(Person.id).in_(_people_of(rows)))
     return rows
 
@@ -134,6 +151,9 @@ def rows_naming_city(session: Session, *, city_id: int, rounds: Iterable[int]) -
         "report_file": (ReportFile, col(ReportFile.assessment_id).in_(rounds)),
         "digest_snapshot": (DigestSnapshot, col(DigestSnapshot.city_id) == city_id),
         "notification_ledger": (NotificationLedger, _ledger_of(city_id, rounds)),
+        "respondent_answer": (RespondentAnswer, col(RespondentAnswer.assessment_id).in_(rounds)),
+        "disagreement": (Disagreement, col(Disagreement.assessment_id).in_(rounds)),
+        "recheck": (Recheck, col(Recheck.assessment_id).in_(rounds)),
     }
     return {name: len(_all(session, model, where)) for name, (model, where) in checks.items()}
 
@@ -160,6 +180,10 @@ def _people_of(rows: CityRows) -> set[int]:
     found |= {p.person_id for p in rows.progress}
     found |= {p.created_by_id for p in rows.plans}
     found |= {m.owner_id for m in rows.milestones}
+    found |= {a.person_id for a in rows.respondent_answers}
+    found |= {d.settled_by_id for d in rows.disagreements}
+    found |= {d.talk_started_by_id for d in rows.disagreements}
+    found |= {r.person_id for r in rows.rechecks} | {r.answered_by_id for r in rows.rechecks}
     return {pid for pid in found if pid is not None}
 
 

@@ -33,6 +33,7 @@ from storage.models import (
 )
 from storage.repo._sql import insert_or_ignore
 from storage.repo.bulk import in_values, raw_rows, utc, utc_or_none
+from storage.repo.respondents import assignment_list, split_assignments
 
 RECORD_SEPARATOR = "\x1e"
 """Between two answers of a round in `answer_records` (JSON text cannot hold it unescaped)."""
@@ -65,14 +66,17 @@ Plain rows: a digest of 10,000 cities reads a hundred thousand."""
 
 
 class RespondentRow(NamedTuple):
-    """One person's assigned areas in a round (interview unfinished), with their last activity."""
+    """One person's assignments in a round (interview unfinished), with their last activity."""
 
     assessment_id: int
     person_id: int
     name: str
     area_ids: tuple[str, ...]
+    """The whole areas assigned to the person."""
     last_assigned_at: datetime
     last_activity_at: datetime | None
+    criterion_ids: tuple[str, ...] = ()
+    """Criteria assigned to the person alone (outside their whole areas)."""
 
 
 class SnapshotRow(NamedTuple):
@@ -250,7 +254,7 @@ def respondents_of(
             col(Assignment.assessment_id),
             col(Person.id),
             col(Person.display_name),
-            type_coerce(func.aggregate_strings(col(Assignment.area_id), ","), Text),
+            assignment_list(),
             type_coerce(latest, Text),
             type_coerce(col(InterviewProgress.last_activity_at), Text),
         )
@@ -276,12 +280,11 @@ def respondents_of(
         )
         .having(latest < inactive_before)
     )
-    return [
-        RespondentRow(
-            aid, pid, name, tuple(sorted(set(areas.split(",")))), utc(last), utc_or_none(active)
-        )
-        for aid, pid, name, areas, last, active in raw_rows(session, query)
-    ]
+    found = []
+    for aid, pid, name, assigned, last, active in raw_rows(session, query):
+        areas, single = split_assignments(assigned)
+        found.append(RespondentRow(aid, pid, name, areas, utc(last), utc_or_none(active), single))
+    return found
 
 
 def answered_criteria(session: Session, *, assessment_ids: Iterable[int]) -> dict[int, set[str]]:

@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     or_,
-    type_coerce,
     update,
 )
 from sqlalchemy import select as sa_select
@@ -39,6 +38,7 @@ from storage.models import (
     Workspace,
 )
 from storage.repo.bulk import as_date, as_json, as_time, in_values, raw_rows, utc, utc_or_none
+from storage.repo.respondents import assignment_list, split_assignments
 
 
 class CityRow(NamedTuple):
@@ -98,11 +98,12 @@ class MilestoneRow(NamedTuple):
 
 
 class AssignmentRow(NamedTuple):
-    """One person's assigned areas in an open round, with their interview's progress."""
+    """One person's assignments in an open round, with their interview's progress."""
 
     assessment_id: int
     city_id: int
     area_ids: tuple[str, ...]
+    """The whole areas assigned to the person."""
     rubric_id: str
     rubric_version: str
     person: PersonRow
@@ -111,6 +112,8 @@ class AssignmentRow(NamedTuple):
     last_activity_at: datetime | None
     paused_until: datetime | None
     completed_at: datetime | None
+    criterion_ids: tuple[str, ...] = ()
+    """Criteria assigned to the person alone (outside their whole areas)."""
 
 
 class MilestoneState(NamedTuple):
@@ -441,7 +444,7 @@ def idle_assignments(
         sa_select(
             col(Assignment.assessment_id),
             col(Assessment.city_id),
-            type_coerce(func.aggregate_strings(col(Assignment.area_id), ","), Text),
+            assignment_list(),
             col(Assessment.rubric_id),
             col(Assessment.rubric_version),
             *_PERSON,
@@ -502,11 +505,12 @@ def idle_assignments(
     rows = []
     for aid, city_id, areas, rubric_id, version, *rest in raw_rows(session, query):
         person, (assigned, active, paused, done) = person_row(*rest[:6]), rest[6:]
+        whole, single = split_assignments(areas)
         rows.append(
             AssignmentRow(
                 aid,
                 city_id,
-                tuple(sorted(set(areas.split(",")))),
+                whole,
                 rubric_id,
                 version,
                 person,
@@ -514,6 +518,7 @@ def idle_assignments(
                 utc_or_none(active),
                 utc_or_none(paused),
                 utc_or_none(done),
+                single,
             )
         )
     return rows

@@ -11,6 +11,7 @@ from bot.demo.script import ScriptError, load_script, parse_script
 from rubric.answers import parse_answers
 from rubric.loader import load_bundled_rubric
 from rubric.scoring import Answer
+from rubric.yaml_reader import MAX_BYTES
 
 RUBRIC = load_bundled_rubric()
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,11 +145,17 @@ def test_broken_yaml_and_a_missing_file_are_one_clear_line(tmp_path: Path) -> No
         load_script(tmp_path / "none.yaml", RUBRIC)
 
 
-def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+def test_a_huge_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     huge = tmp_path / "huge.yaml"
-    huge.write_text(GOOD + "#" * (300 * 1024), encoding="utf-8")
+    huge.write_text(GOOD + "#" * (MAX_BYTES + 1), encoding="utf-8")
 
-    with pytest.raises(ScriptError, match="larger than 256 KB: shorten it"):
+    def no_reading(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_text", no_reading)
+    with pytest.raises(ScriptError, match="at most 2,000,000 are read: is it the right file"):
         load_script(huge, RUBRIC)
 
 

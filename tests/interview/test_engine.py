@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.interview import navigation as nav
 from bot.interview.engine import TABLE, apply, find_row, step
 from bot.interview.model import (
     EVENT_TYPES,
@@ -34,6 +35,7 @@ from bot.interview.model import (
 from bot.interview.views import (
     AllDone,
     AreaDone,
+    AreaProgress,
     AskPause,
     EvidenceAdded,
     HelpReply,
@@ -493,3 +495,18 @@ def test_typed_answers_before_starting_or_after_finishing_get_a_hint(rubric: Rub
 
 def test_find_row_names_the_row_it_uses() -> None:
     assert find_row(Phase.NEW, Start()).says.startswith("introduce")
+
+
+def test_someone_asked_one_criterion_of_an_area_sees_only_that_one(rubric: Rubric) -> None:
+    talk = Talk(rubric, areas=("BF",))
+    talk.snapshot = Snapshot(7, ("OD3", *talk.snapshot.criteria), {}, timezone="America/Chicago")
+
+    t = talk.do(Start())
+
+    intro, question = t.replies
+    assert intro == Intro(total=4, areas=(("OD", 1), ("BF", 3)), answered=0, resumed=False)
+    assert isinstance(question, Question)
+    assert (question.criterion_id, question.area_position, question.area_total) == ("OD3", 1, 1)
+    assert nav.area_progress(talk.snapshot, rubric)[0] == AreaProgress("OD", 0, 0, 1)
+    done = talk.do(talk.all_of("OD3"))
+    assert any(isinstance(r, AreaDone) and r.area_id == "OD" for r in done.replies)

@@ -20,6 +20,13 @@ _NO_ONE_ELSE = ("no", "no", "no", "no", "no", "no")
 _RESPONDENT_ONLY = ("yes", *_NO_ONE_ELSE)
 _COORDINATOR_ONLY = ("no", "yes", "no", "no", "no", "no", "no")
 _OWNER_OR_COORDINATOR = ("no", "yes", "yes", "no", "no", "no", "no")
+_ASKED_OR_COORDINATOR = ("yes", "yes", "no", "no", "no", "no", "no")
+"""A re-check: the person it was sent to (the respondent), or a coordinator of the city."""
+_DEPUTY_OF_THE_CITY = ("yes", "yes", "yes", "yes", "own", "no", "no")
+"""Away naming a target-city person as deputy: only someone of that city may; a person of no city
+is told so (nothing of the target city is involved)."""
+_ANY_MEMBER = ("yes", "yes", "yes", "yes", "own", "yes", "yes")
+"""A person's own settings: anyone of any city, for themselves."""
 
 MATRIX: dict[str, tuple[str, ...]] = {
     # /citycheck subcommands (a city name names the target city)
@@ -33,6 +40,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/citycheck cohort": ("no", "no", "no", "yes", "no", "no", "no"),
     "/citycheck language city es Springfield": _COORDINATOR_ONLY,
     "/citycheck new-round Springfield": _COORDINATOR_ONLY,
+    "/citycheck away until 2027-03-15 deputy @rui": _DEPUTY_OF_THE_CITY,
+    "/citycheck back": ("own",) * 7,
     # buttons in messages (values: the target city's assessment, criterion or milestone ids)
     "button interview_items": ("open",) * 7,
     "button interview_save": _RESPONDENT_ONLY,
@@ -54,12 +63,25 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "button milestone_snooze": _OWNER_OR_COORDINATOR,
     "button milestone_help": _OWNER_OR_COORDINATOR,
     "button new_round_close": _COORDINATOR_ONLY,
+    "button disagreement_accept": _COORDINATOR_ONLY,
+    "button disagreement_talk": _COORDINATOR_ONLY,
+    "button disagreement_change": _RESPONDENT_ONLY,
+    "button recheck_same": _ASKED_OR_COORDINATOR,
+    "button recheck_save": _ASKED_OR_COORDINATOR,
+    "button recheck_none": _ASKED_OR_COORDINATOR,
+    "button recheck_unsure": _ASKED_OR_COORDINATOR,
+    # buttons of the App Home's reminders section (a person's own away period and nudge times)
+    "button home_away": ("open",) * 7,
+    "button home_back": ("own",) * 7,
+    "button home_nudge_times": _ANY_MEMBER,
     # modal submissions (private_metadata: the target city's ids)
     "modal setup_city": _COORDINATOR_ONLY,
     "modal assign_areas": _COORDINATOR_ONLY,
     "modal interview_evidence_modal": _RESPONDENT_ONLY,
     "modal plan_review": _COORDINATOR_ONLY,
     "modal milestone_done_modal": _OWNER_OR_COORDINATOR,
+    "modal away_modal": _DEPUTY_OF_THE_CITY,
+    "modal nudge_times_modal": _ANY_MEMBER,
     # events
     "event app_home_opened": ("own",) * 7,
     "event message.im": ("yes", "own", "own", "own", "own", "own", "own"),

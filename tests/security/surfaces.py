@@ -17,7 +17,14 @@ from bot.sandbox.driver import Response, Workspace
 from bot.sandbox.server import LocalSandbox
 from bot.sandbox.surfaces import Control
 from bot.slack import ids
-from tests.security.world import AREA, CRITERION, TARGET_CITY, World, view_submission
+from tests.security.world import (
+    AREA,
+    CRITERION,
+    DISPUTED,
+    TARGET_CITY,
+    World,
+    view_submission,
+)
 
 SHOWING_METHODS = frozenset(
     {
@@ -276,6 +283,35 @@ def _done_values(world: World) -> dict[str, dict[str, Any]]:
     }
 
 
+def _away_values(world: World) -> dict[str, dict[str, Any]]:
+    return {
+        ids.BLOCK_AWAY_DATE: {
+            ids.ACTION_AWAY_DATE: {"type": "datepicker", "selected_date": BACK_ON}
+        },
+        ids.BLOCK_AWAY_DEPUTY: {
+            ids.ACTION_AWAY_DEPUTY: {"type": "users_select", "selected_user": world.user(DEPUTY)}
+        },
+    }
+
+
+def _nudge_times_values(world: World) -> dict[str, dict[str, Any]]:
+    return {
+        ids.BLOCK_NUDGE_DAYS: {
+            ids.ACTION_NUDGE_DAYS: {
+                "type": "checkboxes",
+                "selected_options": [{"value": "2"}, {"value": "4"}],
+            }
+        },
+        ids.BLOCK_NUDGE_HOUR: {
+            ids.ACTION_NUDGE_HOUR: {"type": "static_select", "selected_option": {"value": "10:00"}}
+        },
+    }
+
+
+def _away(a: Attempt) -> Response:
+    return a.workspace.command(a.user, f"away until {BACK_ON} deputy <@{a.world.user(DEPUTY)}>")
+
+
 def _type_answer(a: Attempt) -> Response:
     return a.workspace.type(a.user, "1")
 
@@ -284,7 +320,13 @@ def _open_home(a: Attempt) -> Response:
     return a.workspace.open_home(a.user)
 
 
+BACK_ON = "2027-03-15"
+DEPUTY = "rui"
+"""A respondent of the target city (in no column): named as deputy in every Away attempt."""
+_AWAY_STORED = frozenset({"away_period", "notification_ledger"})
+"""The away period, and the deputy's notice claimed in the ledger (the deputy is told)."""
 _ANSWERED = frozenset({"answer", "answer_history"})
+_RECHECKED = frozenset({"recheck", "answer", "answer_history"})
 
 SURFACES: dict[str, Surface] = {
     "/citycheck help": Surface(command("help")),
@@ -312,6 +354,8 @@ SURFACES: dict[str, Surface] = {
     "/citycheck new-round Springfield": Surface(
         command(f"new-round {TARGET_CITY}"), shows=text_shown(ids.NEW_ROUND_CLOSE)
     ),
+    "/citycheck away until 2027-03-15 deputy @rui": Surface(_away, changes=_AWAY_STORED),
+    "/citycheck back": Surface(command("back")),
     "button interview_items": Surface(click(ids.INTERVIEW_ITEMS, answer_value), quiet=True),
     "button interview_save": Surface(click(ids.INTERVIEW_SAVE, answer_value), changes=_ANSWERED),
     "button interview_none": Surface(click(ids.INTERVIEW_NONE, answer_value), changes=_ANSWERED),
@@ -363,6 +407,38 @@ SURFACES: dict[str, Surface] = {
         click(ids.NEW_ROUND_CLOSE, lambda w: f"{w.ids.round2}:"),
         changes=frozenset({"assessment"}),
     ),
+    "button disagreement_accept": Surface(
+        click(ids.DISAGREEMENT_ACCEPT, lambda w: f"{w.ids.disagreement}:{w.ids.ritas_answer}"),
+        changes=frozenset({"answer", "answer_history", "disagreement"}),
+    ),
+    "button disagreement_talk": Surface(
+        click(ids.DISAGREEMENT_TALK, lambda w: str(w.ids.disagreement)),
+        changes=frozenset({"disagreement", "notification_ledger"}),
+    ),
+    "button disagreement_change": Surface(
+        click(ids.DISAGREEMENT_CHANGE, lambda w: f"{w.ids.round2}:{DISPUTED}"),
+        shows=lambda a: (
+            f"{a.world.ids.round2}:{DISPUTED}"
+            in json.dumps([c["args"] for c in a.calls() if c["method"] == "chat.postMessage"])
+        ),
+    ),
+    "button recheck_same": Surface(  # nothing to keep yet: the person is told what to do
+        click(ids.RECHECK_SAME, lambda w: str(w.ids.recheck)), shows=replied
+    ),
+    "button recheck_save": Surface(
+        click(ids.RECHECK_SAVE, lambda w: str(w.ids.recheck)), changes=_RECHECKED
+    ),
+    "button recheck_none": Surface(
+        click(ids.RECHECK_NONE, lambda w: str(w.ids.recheck)), changes=_RECHECKED
+    ),
+    "button recheck_unsure": Surface(
+        click(ids.RECHECK_UNSURE, lambda w: str(w.ids.recheck)), changes=_RECHECKED
+    ),
+    "button home_away": Surface(home_click(ids.HOME_AWAY, lambda w: "")),
+    "button home_back": Surface(home_click(ids.HOME_BACK, lambda w: "")),
+    "button home_nudge_times": Surface(
+        home_click(ids.HOME_NUDGE_TIMES, lambda w: ""), shows=opened(ids.VIEW_NUDGE_TIMES)
+    ),
     "modal setup_city": Surface(
         submit(ids.VIEW_SETUP, lambda w: str(w.ids.city), _setup_values),
         changes=frozenset({"city"}),
@@ -385,6 +461,13 @@ SURFACES: dict[str, Surface] = {
     "modal milestone_done_modal": Surface(
         submit(ids.VIEW_MILESTONE_DONE, lambda w: json.dumps({"m": w.ids.milestone}), _done_values),
         changes=frozenset({"milestone"}),
+    ),
+    "modal away_modal": Surface(
+        submit(ids.VIEW_AWAY, lambda w: "", _away_values), changes=_AWAY_STORED
+    ),
+    "modal nudge_times_modal": Surface(
+        submit(ids.VIEW_NUDGE_TIMES, lambda w: "", _nudge_times_values),
+        changes=frozenset({"nudge_preference"}),
     ),
     "event app_home_opened": Surface(
         _open_home, shows=lambda a: any(c["method"] == "views.publish" for c in a.calls())

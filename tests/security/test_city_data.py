@@ -125,6 +125,7 @@ def test_export_holds_everything_of_the_city_and_nothing_else(db_url: str, tmp_p
         "Cora": ["coordinator"],
         "Leo": ["leader"],
         "Pam": ["program_staff"],
+        "Rui": ["respondent"],
     }
     [round1, round2] = archive["assessments"]
     [answer] = round2["answers"]
@@ -135,6 +136,8 @@ def test_export_holds_everything_of_the_city_and_nothing_else(db_url: str, tmp_p
     assert round1["plans"][0]["milestones"][0]["title"] == "Write the data strategy down"
     assert round1["report_files"][0]["slack_file_id"] == "F0CHART01"
     assert round2["assignments"] and round2["interview_progress"]
+    assert [d["criterion_id"] for d in round2["disagreements"]] == ["DM2"]
+    assert len(round2["respondent_answers"]) == 2  # Rita's and Rui's own answers to it
     kinds = sorted(n["kind"] for n in archive["notifications"])
     assert kinds == ["digest", "listener_send", "result"]
     assert len(archive["digest_snapshots"]) == 1

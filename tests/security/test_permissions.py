@@ -17,7 +17,18 @@ import pytest
 from bot.sandbox.driver import Workspace
 from bot.sandbox.store import TEAM_ID
 from bot.sandbox.testing import SIGNING_SECRET, assert_no_violations, running_bot
-from bot.services import access, cohort, coordinator, interview, milestones, plan, rounds, setup
+from bot.services import (
+    access,
+    away,
+    cohort,
+    coordinator,
+    interview,
+    milestones,
+    plan,
+    rechecks,
+    rounds,
+    setup,
+)
 from storage.engine import make_engine
 from tests.security.matrix import MATRIX, cells
 from tests.security.surfaces import SURFACES, Attempt
@@ -46,11 +57,13 @@ REASONS = (
     setup.CITY_NOT_YOURS,
     plan.NO_ROUND,
     rounds.NO_LONGER_OPEN,
+    rechecks.NOT_YOUR_RECHECK,
+    away.DEPUTY_NOT_IN_CITY,
 )
 """What a refused person may be told (its longest part without placeholders is looked for)."""
 BOOKKEEPING = frozenset({"processed_event"})
 """Tables of the app's own bookkeeping, which any delivered event may touch."""
-TARGET_CITY_MARKERS = re.compile(r"\b(Rita|Cora|Leo|Pam|Write the data strategy down)\b")
+TARGET_CITY_MARKERS = re.compile(r"\b(Rita|Rui|Cora|Leo|Pam|Write the data strategy down)\b")
 """Text only the target city's data holds: its people's names, its milestone."""
 
 

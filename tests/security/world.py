@@ -33,7 +33,15 @@ from bot.sandbox.store import TEAM_ID
 from rubric.loader import load_bundled_rubric
 from storage.engine import make_engine
 from storage.enums import Role
-from storage.repo import assessments, orgs, plans, progress
+from storage.repo import (
+    assessments,
+    disagreements,
+    orgs,
+    plans,
+    progress,
+    rechecks,
+    respondents,
+)
 
 NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
 """A Monday afternoon in UTC, morning in Chicago."""
@@ -43,6 +51,8 @@ TARGET_CITY = "Springfield"
 AREA = "OD"
 CRITERION = "OD1"
 MILESTONE_CRITERION = "DM1"
+DISPUTED = "DM2"
+"""Rita and Rui answer it alone (a single-criterion assignment each) and disagree."""
 
 ROLES = (
     "respondent",
@@ -64,7 +74,7 @@ PERSON_OF = {
     "other_workspace": "xavi",
 }
 IN_TARGET_CITY = frozenset({"respondent", "coordinator", "leader", "program_staff"})
-_ORDER = ("rita", "cora", "leo", "pam", "otto", "bea", "xavi")
+_ORDER = ("rita", "cora", "leo", "pam", "otto", "bea", "xavi", "rui")
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,12 @@ class Ids:
     plan: int
     milestone: int
     other_city: int
+    disagreement: int = 0
+    """Rita's and Rui's open disagreement on DISPUTED in round 2."""
+    ritas_answer: int = 0
+    """Rita's own answer in it (what "Accept" adopts)."""
+    recheck: int = 0
+    """The re-check of the milestone's criterion in round 2, asked of Rita (the milestone done)."""
 
 
 @dataclass
@@ -203,8 +219,45 @@ def seed(engine: Engine, users: dict[str, str], channels: dict[str, str]) -> Ids
             session, city_id=far, person_id=person("xavi", away.id), role=Role.COORDINATOR, now=NOW
         )
         round_of(far)
+        disagreement, ritas = _disagree(
+            session, target, round2, people["rita"], person("rui", home.id)
+        )
+        recheck = _recheck(session, round2, milestone.id, people["rita"])
         session.commit()
-        return Ids(target, round1, round2, plan.id, milestone.id, other)
+        return Ids(
+            target, round1, round2, plan.id, milestone.id, other, disagreement, ritas, recheck
+        )
+
+
+def _recheck(session: Session, round_id: int, milestone_id: int, rita: int) -> int:
+    """The milestone's re-check, asking Rita its criterion in round 2 (not answered there yet)."""
+    found = rechecks.request_recheck(
+        session, milestone_id=milestone_id, assessment_id=round_id,
+        criterion_id=MILESTONE_CRITERION, person_id=rita, now=NOW,
+    )  # fmt: skip
+    assert found is not None and found.id is not None
+    return found.id
+
+
+def _disagree(
+    session: Session, city_id: int, round_id: int, rita: int, rui: int
+) -> tuple[int, int]:
+    """Rita and Rui answer DISPUTED differently: an open disagreement; Rita's answer's id."""
+    orgs.grant_role(session, city_id=city_id, person_id=rui, role=Role.RESPONDENT, now=NOW)
+    ritas = 0
+    for who, ticked in ((rita, [i.id for i in RUBRIC.criterion(DISPUTED).checklist]), (rui, [])):
+        respondents.assign_criterion(session, assessment_id=round_id, area_id="DM",
+                                     criterion_id=DISPUTED, person_id=who, now=NOW)  # fmt: skip
+        saved = respondents.record_respondent_answer(
+            session, assessment_id=round_id, criterion_id=DISPUTED, person_id=who, ticked=ticked,
+            status="answered", note=None, evidence=[], now=NOW, source="click",
+        )  # fmt: skip
+        ritas = ritas or (saved.after.id or 0)
+    found, _ = disagreements.open_disagreement(
+        session, assessment_id=round_id, criterion_id=DISPUTED, now=NOW
+    )
+    assert found.id is not None
+    return found.id, ritas
 
 
 def build_template(migrated: sqlite3.Connection, folder: Path) -> tuple[Path, Ids]:

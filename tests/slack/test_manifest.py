@@ -113,4 +113,7 @@ def test_the_least_scopes_are_requested(manifest: dict[str, Any]) -> None:
         "im:write",
         "users:read",
         "files:write",
+        "dnd:read",
+        "users.profile:read",
+        "mpim:write",
     }

@@ -103,10 +103,12 @@ def test_evidence_links_keep_the_time_they_were_first_given(session: Session) ->
         session, setup, "rita", ["written-strategy"], when=later, evidence=[strategy, minutes]
     )
     session.commit()
+    rita = setup.person_id("rita")
     assert answer.evidence == [
-        {"url": strategy, "added_at": NOW.isoformat()},
-        {"url": minutes, "added_at": later.isoformat()},
+        {"url": strategy, "added_at": NOW.isoformat(), "added_by": rita},
+        {"url": minutes, "added_at": later.isoformat(), "added_by": rita},
     ]
+    assert answer.evidence_at == later
     history = answers.answer_history(session, answer_id=answer.id)
     assert [len(h.new_value["evidence"]) for h in history] == [1, 2]
 

@@ -48,10 +48,18 @@ def build_home_view(
 
         for overview in model.coordinator:
             blocks += [divider(), *build_coordinator_home_section(overview, tr)]
+    if model.disagreements:
+        from bot.slack.builders.disagreements import build_disagreement_home_section
+
+        blocks += [divider(), *build_disagreement_home_section(tr, model.disagreements)]
     if model.leader is not None:
         from bot.slack.builders.milestones import build_leader_home_section
 
         blocks += [divider(), *build_leader_home_section(model.leader)]
+    if model.attention is not None:
+        from bot.slack.builders.attention import build_attention_home_section
+
+        blocks += [divider(), *build_attention_home_section(tr, model.attention)]
     if model.report_chart is not None:
         from bot.slack.builders.report_home import build_report_chart_section
 

@@ -7,6 +7,8 @@ from datetime import date
 
 from bot.i18n import Translator, translator
 from bot.schedule import keys
+from bot.schedule.cover import CoverView
+from bot.schedule.recheck_view import RecheckView
 from bot.schedule.sending import View
 from bot.schedule.views import (
     AreaLine,
@@ -20,7 +22,9 @@ from bot.schedule.views import (
 from bot.services.send_failures import LISTENER_SEND
 from bot.slack import ids
 from bot.slack.builders.blocks import Block, Message, button, context, escape, header, section
+from bot.slack.builders.disagreements import digest_disagreement_blocks
 from bot.slack.builders.milestones import due_phrase, milestone_actions
+from bot.slack.builders.rechecks import build_recheck_message, stale_digest_lines
 
 LIST_LIMIT = 12
 """Lines per digest list; the rest are counted."""
@@ -97,6 +101,10 @@ def build_digest(view: DigestView) -> Message:
         text = f"*{heading}*\n{areas}"
         blocks.append(section(text, ids.BLOCK_DIGEST_AREAS))
         parts.append(text)
+    disputed, disputed_text = digest_disagreement_blocks(tr, view.disagreements)
+    if disputed:
+        blocks += disputed
+        parts.append(disputed_text)
     sections: list[tuple[str, str, list[str]]] = [
         (
             ids.BLOCK_DIGEST_BEHIND,
@@ -118,6 +126,7 @@ def build_digest(view: DigestView) -> Message:
             tr.gettext("Messages that could not be delivered"),
             [_error(tr, e) for e in view.errors],
         ),
+        (ids.BLOCK_DIGEST_STALE, tr.gettext("Evidence to refresh"), stale_digest_lines(tr, view)),
     ]
     for block_id, heading, lines in sections:
         if lines:
@@ -132,11 +141,16 @@ def build_digest(view: DigestView) -> Message:
 
 def build_notification(view: View) -> Message:
     """The message of any scheduled view."""
+    if isinstance(view, CoverView):
+        from bot.slack.builders.attention import build_cover
+
+        return build_cover(view)
     builders: dict[type, Callable[..., Message]] = {
         ReminderView: build_reminder,
         OverdueNoticeView: build_overdue_notice,
         FollowupView: build_followup,
         DigestView: build_digest,
+        RecheckView: build_recheck_message,
     }
     return builders[type(view)](view)
 
@@ -208,6 +222,8 @@ def _error(tr: Translator, e: ErrorLine) -> str:
         keys.FOLLOWUP: tr.gettext("Follow-up"),
         keys.DIGEST: tr.gettext("Weekly digest"),
         keys.PLAN_ASSIGNED: tr.gettext("New plan milestones"),
+        keys.RECHECK: tr.gettext("Re-check after a milestone"),
+        keys.RECHECK_CHANGE: tr.gettext("Score change after a re-check"),
         LISTENER_SEND: tr.gettext("Message in reply to a click or command"),
     }.get(e.kind, e.kind)
     details = [escape(x) for x in (e.who, e.about) if x]

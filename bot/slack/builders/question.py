@@ -144,6 +144,8 @@ def build_question_message(tr: Translator, rubric: Rubric, q: Question) -> Messa
     ]
     if q.last is not None:
         blocks.append(context(escape(last_line(tr, q.last, criterion)), ids.BLOCK_QUESTION_LAST))
+    if q.stale_links:
+        blocks.append(context(escape(stale_line(tr, q)), ids.BLOCK_QUESTION_STALE))
     save = [button(tr.gettext("Save"), ids.INTERVIEW_SAVE, value, style="primary")]
     if q.last is not None:  # keeping last round's answer is the one-click default
         save = [
@@ -170,7 +172,20 @@ def build_question_message(tr: Translator, rubric: Rubric, q: Question) -> Messa
         text += "\n" + fresh_note(tr, q.fresh)
     if q.last is not None:
         text += "\n" + last_line(tr, q.last, criterion)
+    if q.stale_links:
+        text += "\n" + stale_line(tr, q)
     return Message(text=text, blocks=blocks)
+
+
+def stale_line(tr: Translator, q: Question) -> str:
+    """Evidence too old to keep silently: give it again if it still holds, or a current one."""
+    return "🕰️ " + tr.ngettext(
+        "This evidence was given more than {months} month ago: {links}. If it still holds, "
+        "give the link again with Add evidence; otherwise add a current one.",
+        "This evidence was given more than {months} months ago: {links}. If it still holds, "
+        "give the link again with Add evidence; otherwise add a current one.",
+        q.stale_months,
+    ).format(months=q.stale_months, links=", ".join(q.stale_links))
 
 
 def fresh_note(tr: Translator, fresh: ChangeKind) -> str:
@@ -226,19 +241,17 @@ def build_answer_record(tr: Translator, rubric: Rubric, r: Record) -> Message:
     ticked = [it.text.get(tr.lang) for it in criterion.checklist if it.id in r.ticked]
     if ticked:
         blocks.append(context(" ".join(f"☑ {escape(t)}" for t in ticked), ids.BLOCK_RECORD_ITEMS))
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": ids.BLOCK_RECORD_ACTIONS,
-            "elements": [
-                button(
-                    tr.gettext("Change"),
-                    ids.INTERVIEW_CHANGE,
-                    button_value(r.assessment_id, r.criterion_id),
-                )
-            ],
-        }
-    )
+    value = button_value(r.assessment_id, r.criterion_id)
+    actions = [button(tr.gettext("Change"), ids.INTERVIEW_CHANGE, value)]
+    if r.stale_links:  # kept, but its evidence is too old to carry silently
+        refresh = tr.gettext(
+            "Its evidence is stale: if it still holds, give the link again with Add evidence; "
+            "otherwise add a current one."
+        )
+        blocks.append(context("🕰️ " + escape(refresh), ids.BLOCK_QUESTION_STALE))
+        actions.insert(0, button(tr.gettext("Add evidence"), ids.INTERVIEW_EVIDENCE, value))
+        line += "\n🕰️ " + refresh
+    blocks.append({"type": "actions", "block_id": ids.BLOCK_RECORD_ACTIONS, "elements": actions})
     return Message(text=line, blocks=blocks)
 
 

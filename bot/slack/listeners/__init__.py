@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import commands, coordinator, events, milestones, plan, rounds
+from bot.slack.listeners import (
+    attention,
+    commands,
+    coordinator,
+    events,
+    milestones,
+    plan,
+    rechecks,
+    rounds,
+)
+from bot.slack.listeners import disagreements as disagreement_actions
 from bot.slack.listeners.actions import interview as interview_actions
 
 
@@ -29,3 +39,6 @@ def register_listeners(app: App) -> None:
     plan.register(app)
     milestones.register(app)
     rounds.register(app)
+    attention.register(app)
+    rechecks.register(app)
+    disagreement_actions.register(app)

@@ -48,7 +48,11 @@ def handle_done_click(
         actor = find_actor(session, team_id=context.team_id, user_id=body["user"]["id"])
         try:
             found: Any = milestone_service.authorize(
-                session, actor=actor, milestone_id=milestone_id, action="milestone_done"
+                session,
+                actor=actor,
+                milestone_id=milestone_id,
+                action="milestone_done",
+                now=deps.clock(),
             ).milestone.title
         except AccessDenied as denied:
             found = denied

@@ -14,7 +14,14 @@ from bot.deps import Deps
 from bot.slack import ids
 from bot.slack.builders.help import build_help_message
 from bot.slack.deferred import defer
-from bot.slack.listeners.commands import assign_cmd, language_cmd, plan_cmd, setup_cmd, status_cmd
+from bot.slack.listeners.commands import (
+    assign_cmd,
+    away_cmd,
+    language_cmd,
+    plan_cmd,
+    setup_cmd,
+    status_cmd,
+)
 from bot.slack.listeners.commands import cohort as cohort_cmd
 from bot.slack.listeners.commands import export as export_cmd
 from bot.slack.listeners.commands import help as help_cmd
@@ -38,6 +45,7 @@ def build_router() -> Router:
     cohort_cmd.register(router)
     new_round_cmd.register(router)
     language_cmd.register(router)
+    away_cmd.register(router)
     return router
 
 

@@ -28,6 +28,7 @@ def export_report(request: CommandRequest) -> None:
             city_name=request.args or None,
             now=deps.clock(),
             rubrics=deps.rubrics,
+            evidence_max_age_months=deps.settings.evidence_max_age_months,
         )
     except AccessDenied as denied:
         request.respond(response_type="ephemeral", text=request.tr.gettext(denied.reason))
