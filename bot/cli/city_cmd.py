@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli.database import current_database
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
@@ -48,7 +50,7 @@ def export_command(
     from bot.services.city_data import city_archive
     from storage.repo.city_data import city_rows
 
-    with _database() as engine, _session(engine) as session:
+    with current_database(_failure) as engine, _session(engine) as session:
         found = _find_city(session, city)
         assert found.id is not None
         rows = city_rows(session, city_id=found.id)
@@ -73,7 +75,7 @@ def delete_command(
     from bot.services.city_data import deletion_lines
     from storage.repo.city_data import city_rows, delete_city_rows, rows_naming_city
 
-    with _database() as engine, _session(engine) as session:
+    with current_database(_failure) as engine, _session(engine) as session:
         found = _find_city(session, city)
         assert found.id is not None
         rows = city_rows(session, city_id=found.id)
@@ -123,35 +125,6 @@ def _find_city(session: Session, wanted: str) -> City:
         raise _failure(f"several cities are called {wanted!r}: {listed}. Give the id instead")
     known = "; ".join(_describe(c) for c in cities[:20]) or "none yet"
     raise _failure(f"no city {wanted!r}. Known cities (name, id): {known}")
-
-
-@contextmanager
-def _database() -> Iterator[Engine]:
-    """The engine for DATABASE_URL, at the current schema; any problem ends the command."""
-    from bot.settings import SettingsError, load_settings
-    from storage.engine import (
-        DatabaseUnavailableError,
-        DatabaseUrlError,
-        check_connection,
-        describe_url,
-        make_engine,
-    )
-    from storage.migrate import current, head_revision
-
-    engine = None
-    try:
-        settings = load_settings()
-        engine = make_engine(settings.database_url.get_secret_value())
-        check_connection(engine)
-        if current(engine) != head_revision():
-            where = describe_url(engine.url)
-            raise _failure(f"{where} is not at the current schema: run `citycheck db upgrade`")
-        yield engine
-    except (SettingsError, DatabaseUrlError, DatabaseUnavailableError) as exc:
-        raise _failure(str(exc)) from None
-    finally:
-        if engine is not None:
-            engine.dispose()
 
 
 @contextmanager

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli.database import current_database
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -89,7 +91,7 @@ def report_command(
     from bot.reports.model import NoAssessmentError, build_city_report
     from bot.services.scores import RubricMismatchError
 
-    with _database() as engine, _progress() as progress:
+    with current_database(_failure) as engine, _progress() as progress:
         task = progress.add_task("Reading the database", total=3)
         rubrics = _rubrics()
         with _session(engine) as session:
@@ -141,7 +143,7 @@ def cohort_report_command(
     )
     from storage.repo import orgs
 
-    with _database() as engine, _progress() as progress:
+    with current_database(_failure) as engine, _progress() as progress:
         rubrics = _rubrics()
         with _session(engine) as session:
             workspace_id = None
@@ -256,39 +258,6 @@ def _write(content: str, output: Path | None, *, bom: bool = False) -> None:
     except OSError as exc:
         raise _failure(f"cannot write {output}: {exc.strerror}") from None
     typer.echo(f"wrote {output}", err=True)
-
-
-@contextmanager
-def _database() -> Iterator[Engine]:
-    """The engine for DATABASE_URL, at the current schema; any problem ends the command."""
-    from bot.settings import SettingsError, load_settings
-    from storage.engine import (
-        DatabaseUnavailableError,
-        DatabaseUrlError,
-        check_connection,
-        describe_url,
-        make_engine,
-    )
-    from storage.migrate import current, head_revision
-
-    engine = None
-    try:
-        settings = load_settings()
-        engine = make_engine(settings.database_url.get_secret_value())
-        check_connection(engine)
-        revision = current(engine)
-        if revision is None:
-            raise _failure(f"{describe_url(engine.url)} has no citycheck data: check DATABASE_URL")
-        if revision != head_revision():
-            raise _failure(
-                f"{describe_url(engine.url)} needs an upgrade: run `citycheck db upgrade`"
-            )
-        yield engine
-    except (SettingsError, DatabaseUrlError, DatabaseUnavailableError) as exc:
-        raise _failure(str(exc)) from None
-    finally:
-        if engine is not None:
-            engine.dispose()
 
 
 @contextmanager

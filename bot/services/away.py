@@ -126,7 +126,7 @@ def parse_back_day(text: str, today: date) -> date | None:
             return date.fromisoformat(word)
         except ValueError:
             return None
-    numbers = [w for w in words if w.isdigit()]
+    numbers = [w for w in words if w.isascii() and w.isdigit() and len(w) <= 4]
     months = [MONTHS[w] for w in words if w in MONTHS]
     if len(months) != 1 or not 1 <= len(numbers) <= 2 or len(words) != len(numbers) + 1:
         return None

@@ -265,7 +265,10 @@ def _population(text: str | None) -> int | None:
     cleaned = _SEPARATORS.sub("", text or "")
     if not cleaned.isdigit() or not cleaned.isascii():
         return None
-    value = int(cleaned)
+    digits = cleaned.lstrip("0") or "0"
+    if len(digits) > len(str(POPULATION_MAX)):  # too large (and int() refuses 4,300+ digits)
+        return None
+    value = int(digits)
     return value if 1 <= value <= POPULATION_MAX else None
 
 

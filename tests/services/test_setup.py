@@ -174,6 +174,16 @@ def test_population_may_be_written_with_separators() -> None:
     assert problems == {} and values is not None and values.population == 1_204_000
 
 
+def test_a_population_of_thousands_of_digits_is_a_field_error_not_a_crash() -> None:
+    for population in ("9" * 5000, "0" * 4990 + "120000", "100000001"):
+        values, problems = setup.parse_setup(_submission(population=population))
+
+        good = population.endswith("120000")
+        expected = {} if good else {"population": setup.BAD_POPULATION}
+        assert {k: p.message for k, p in problems.items()} == expected, population[-12:]
+        assert (values.population if values else None) == (120000 if good else None)
+
+
 def test_a_name_already_set_up_comes_back_with_what_to_do(session: Session) -> None:
     city = build_city(session, team_id=TEAM)
 
