@@ -219,7 +219,7 @@ def _date(value: Any) -> date | None:
 
 def _int(value: Any) -> int:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) == 1 else 0
+    return int(text) if text in ("1", "2", "3", "4", "5", "6", "7") else 0
 
 
 def _hour(value: Any) -> time | None:
