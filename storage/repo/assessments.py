@@ -112,9 +112,34 @@ def assign_area(
     assigned_by_id: int | None = None,
 ) -> Assignment:
     """Ask a person to answer a whole area; assigning the same person again changes nothing."""
+    return assign(
+        session,
+        assessment_id=assessment_id,
+        area_id=area_id,
+        criterion_id=None,
+        person_id=person_id,
+        now=now,
+        assigned_by_id=assigned_by_id,
+    )
+
+
+def assign(
+    session: Session,
+    *,
+    assessment_id: int,
+    area_id: str,
+    criterion_id: str | None,
+    person_id: int,
+    now: datetime,
+    assigned_by_id: int | None = None,
+) -> Assignment:
+    """Ask a person to answer a whole area (`criterion_id` None) or one criterion of it; the
+    same assignment again changes nothing and returns the one stored."""
+    whole = criterion_id is None
     values = {
         "assessment_id": assessment_id,
         "area_id": area_id,
+        "criterion_id": criterion_id,
         "person_id": person_id,
         "assigned_by_id": assigned_by_id,
         "assigned_at": now,
@@ -123,17 +148,22 @@ def assign_area(
         session,
         Assignment,
         values=values,
-        conflict=["assessment_id", "area_id", "person_id"],
-        where=col(Assignment.criterion_id).is_(None),
+        conflict=["assessment_id", "area_id" if whole else "criterion_id", "person_id"],
+        where=col(Assignment.criterion_id).is_(None)
+        if whole
+        else (col(Assignment.criterion_id).is_not(None)),
     )
     if created is not None:
         return created
     query = select(Assignment).where(
         Assignment.assessment_id == assessment_id,
-        Assignment.area_id == area_id,
         Assignment.person_id == person_id,
-        col(Assignment.criterion_id).is_(None),
+        col(Assignment.criterion_id).is_(None)
+        if whole
+        else (Assignment.criterion_id == criterion_id),
     )
+    if whole:
+        query = query.where(Assignment.area_id == area_id)
     return session.exec(query).one()
 
 

@@ -15,20 +15,21 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.enums import AssessmentStatus, NotificationStatus
+from storage.enums import NotificationStatus
 from storage.models import (
-    Assessment,
-    Assignment,
     AwayPeriod,
     HeldNudge,
-    InterviewProgress,
     NotificationLedger,
     NudgePreference,
     Person,
 )
 from storage.repo.bulk import as_date, as_json, as_time, in_values, raw_rows, utc, utc_or_none
-from storage.repo.respondents import assignment_list, split_assignments
-from storage.repo.sweeps import AssignmentRow, followup_target_column, person_row
+from storage.repo.sweeps import (
+    AssignmentRow,
+    assignment_rows,
+    followup_target_column,
+    respondent_rounds_query,
+)
 from storage.validation import check_weekdays
 
 _held = HeldNudge.__table__  # type: ignore[attr-defined]
@@ -373,59 +374,6 @@ def followup_rounds(session: Session, *, targets: Iterable[str]) -> list[Assignm
     wanted = list(targets)
     if not wanted:
         return []
-    latest = func.max(col(Assignment.assigned_at))
-    query = (
-        sa_select(
-            col(Assignment.assessment_id),
-            col(Assessment.city_id),
-            assignment_list(),
-            col(Assessment.rubric_id),
-            col(Assessment.rubric_version),
-            *_PERSON,
-            latest,
-            col(InterviewProgress.last_activity_at),
-            col(InterviewProgress.paused_until),
-            col(InterviewProgress.completed_at),
-        )
-        .join(Assessment, col(Assessment.id) == col(Assignment.assessment_id))
-        .join(Person, col(Person.id) == col(Assignment.person_id))
-        .outerjoin(
-            InterviewProgress,
-            (col(InterviewProgress.person_id) == col(Assignment.person_id))
-            & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
-        )
-        .where(
-            col(Assessment.status) == AssessmentStatus.OPEN,
-            in_values(session, followup_target_column(), wanted),
-        )
-        .group_by(
-            col(Assignment.assessment_id),
-            col(Assessment.city_id),
-            col(Assessment.rubric_id),
-            col(Assessment.rubric_version),
-            *_PERSON,
-            col(InterviewProgress.last_activity_at),
-            col(InterviewProgress.paused_until),
-            col(InterviewProgress.completed_at),
-        )
-    )
-    rows = []
-    for aid, city_id, areas, rubric_id, version, *rest in raw_rows(session, query):
-        person, (assigned, active, paused, done) = person_row(*rest[:6]), rest[6:]
-        whole, single = split_assignments(areas)
-        rows.append(
-            AssignmentRow(
-                aid,
-                city_id,
-                whole,
-                rubric_id,
-                version,
-                person,
-                utc(assigned),
-                utc_or_none(active),
-                utc_or_none(paused),
-                utc_or_none(done),
-                single,
-            )
-        )
-    return rows
+    query, _ = respondent_rounds_query()
+    query = query.where(in_values(session, followup_target_column(), wanted))
+    return assignment_rows(session, query)

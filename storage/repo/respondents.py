@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from storage.enums import AnswerSource, AnswerStatus
 from storage.models import Assignment, Person, RespondentAnswer
-from storage.repo._sql import insert_or_ignore
+from storage.repo import assessments
 from storage.repo.answers import _same, _value
 from storage.repo.bulk import in_values
 
@@ -186,29 +186,15 @@ def assign_criterion(
     assigned_by_id: int | None = None,
 ) -> Assignment:
     """Ask a person to answer one criterion (of `area_id`); again for the same person is a no-op."""
-    values = {
-        "assessment_id": assessment_id,
-        "area_id": area_id,
-        "criterion_id": criterion_id,
-        "person_id": person_id,
-        "assigned_by_id": assigned_by_id,
-        "assigned_at": now,
-    }
-    created = insert_or_ignore(
+    return assessments.assign(
         session,
-        Assignment,
-        values=values,
-        conflict=["assessment_id", "criterion_id", "person_id"],
-        where=col(Assignment.criterion_id).is_not(None),
+        assessment_id=assessment_id,
+        area_id=area_id,
+        criterion_id=criterion_id,
+        person_id=person_id,
+        now=now,
+        assigned_by_id=assigned_by_id,
     )
-    if created is not None:
-        return created
-    query = select(Assignment).where(
-        Assignment.assessment_id == assessment_id,
-        Assignment.criterion_id == criterion_id,
-        Assignment.person_id == person_id,
-    )
-    return session.exec(query).one()
 
 
 def unassign_criterion(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Text,
     cast,
     func,
@@ -439,29 +440,9 @@ def idle_assignments(
     period or later are left out; with `timezones`, only those whose own timezone (their
     city's when they have none) is one of them, or, with `other_timezones` too, none of those.
     """
-    latest = func.max(col(Assignment.assigned_at))
+    query, latest = respondent_rounds_query()
     query = (
-        sa_select(
-            col(Assignment.assessment_id),
-            col(Assessment.city_id),
-            assignment_list(),
-            col(Assessment.rubric_id),
-            col(Assessment.rubric_version),
-            *_PERSON,
-            latest,
-            col(InterviewProgress.last_activity_at),
-            col(InterviewProgress.paused_until),
-            col(InterviewProgress.completed_at),
-        )
-        .join(Assessment, col(Assessment.id) == col(Assignment.assessment_id))
-        .join(Person, col(Person.id) == col(Assignment.person_id))
-        .outerjoin(
-            InterviewProgress,
-            (col(InterviewProgress.person_id) == col(Assignment.person_id))
-            & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
-        )
-        .where(
-            col(Assessment.status) == AssessmentStatus.OPEN,
+        query.where(
             col(InterviewProgress.completed_at).is_(None),
             or_(
                 col(InterviewProgress.last_activity_at).is_(None),
@@ -471,16 +452,6 @@ def idle_assignments(
                 col(InterviewProgress.paused_until).is_(None),
                 col(InterviewProgress.paused_until) <= now,
             ),
-        )
-        .group_by(
-            col(Assignment.assessment_id),
-            col(Assessment.city_id),
-            col(Assessment.rubric_id),
-            col(Assessment.rubric_version),
-            *_PERSON,
-            col(InterviewProgress.last_activity_at),
-            col(InterviewProgress.paused_until),
-            col(InterviewProgress.completed_at),
         )
         .having(latest < inactive_before)
         .order_by(col(Assignment.assessment_id), col(Person.id))
@@ -502,6 +473,51 @@ def idle_assignments(
             )
         )
         query = query.where(~recent.exists())
+    return assignment_rows(session, query)
+
+
+def respondent_rounds_query() -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
+    """Respondents of open rounds, one row per person and round (their assignments together,
+    the newest assigned time, their interview progress), and that newest-time column; callers
+    add their own conditions and read the rows with `assignment_rows`."""
+    latest = func.max(col(Assignment.assigned_at))
+    query = (
+        sa_select(
+            col(Assignment.assessment_id),
+            col(Assessment.city_id),
+            assignment_list(),
+            col(Assessment.rubric_id),
+            col(Assessment.rubric_version),
+            *_PERSON,
+            latest,
+            col(InterviewProgress.last_activity_at),
+            col(InterviewProgress.paused_until),
+            col(InterviewProgress.completed_at),
+        )
+        .join(Assessment, col(Assessment.id) == col(Assignment.assessment_id))
+        .join(Person, col(Person.id) == col(Assignment.person_id))
+        .outerjoin(
+            InterviewProgress,
+            (col(InterviewProgress.person_id) == col(Assignment.person_id))
+            & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
+        )
+        .where(col(Assessment.status) == AssessmentStatus.OPEN)
+        .group_by(
+            col(Assignment.assessment_id),
+            col(Assessment.city_id),
+            col(Assessment.rubric_id),
+            col(Assessment.rubric_version),
+            *_PERSON,
+            col(InterviewProgress.last_activity_at),
+            col(InterviewProgress.paused_until),
+            col(InterviewProgress.completed_at),
+        )
+    )
+    return query, latest
+
+
+def assignment_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[AssignmentRow]:
+    """The rows of a `respondent_rounds_query`."""
     rows = []
     for aid, city_id, areas, rubric_id, version, *rest in raw_rows(session, query):
         person, (assigned, active, paused, done) = person_row(*rest[:6]), rest[6:]
