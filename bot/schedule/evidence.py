@@ -24,6 +24,8 @@ class StaleEvidence:
     by_city: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     before: datetime | None = None
     """Evidence given before this is stale."""
+    _days: dict[str, date] = field(default_factory=dict, compare=False, repr=False)
+    """`day` of each timezone asked (thousands of digests ask a few timezones)."""
 
     def of(self, city_id: int) -> tuple[str, ...]:
         """The criteria of a city's latest round with only stale evidence."""
@@ -31,7 +33,12 @@ class StaleEvidence:
 
     def day(self, tz: str) -> date | None:
         """The first day evidence is current from, in a timezone."""
-        return local_date(self.before, tz) if self.before is not None else None
+        if self.before is None:
+            return None
+        found = self._days.get(tz)
+        if found is None:
+            found = self._days[tz] = local_date(self.before, tz)
+        return found
 
 
 NO_STALE_EVIDENCE = StaleEvidence()

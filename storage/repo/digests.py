@@ -5,8 +5,11 @@ itself with it ("Silver, up from no level") and lists the permanent send errors 
 
 The readers take any number of cities or rounds in one statement each (the ids travel as one
 parameter, `storage.repo.bulk`) and return plain tuples, not ORM objects: a digest of
-10,000 cities reads a few hundred thousand rows. Answers come one row per round, its answers
-packed in one string (`answer_records`): criterion, status and ticked items (JSON) of each.
+10,000 cities reads a few hundred thousand rows. What a digest only counts comes packed in one
+string per round or plan: its answers (`answer_records`: criterion, status and ticked items
+(JSON) of each), the criteria it answered (`answered_ids`), the criteria of a plan's milestones
+(`current_plans`). Milestones come as rows only where a digest lists them: open and due soon
+or overdue (`due_milestones`), or named by a failed send (`milestones_by_id`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, cast, func, or_, type_coerce
+from sqlalchemy import ColumnElement, ScalarSelect, Text, case, cast, func, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.enums import AnswerStatus, AssessmentStatus
+from storage.enums import AnswerStatus, AssessmentStatus, MilestoneStatus
 from storage.models import (
     Answer,
     Assessment,
@@ -32,13 +35,16 @@ from storage.models import (
     Plan,
 )
 from storage.repo._sql import insert_or_ignore
-from storage.repo.bulk import in_values, raw_rows, utc, utc_or_none
+from storage.repo.bulk import in_values, raw_rows, utc
 from storage.repo.respondents import assignment_list, split_assignments
 
 RECORD_SEPARATOR = "\x1e"
 """Between two answers of a round in `answer_records` (JSON text cannot hold it unescaped)."""
 FIELD_SEPARATOR = "\x1f"
 """Between an answer's criterion id, status and ticked items (JSON) in `answer_records`."""
+
+_new = tuple.__new__
+"""Builds a row (a named tuple) from its fields without the Python-level `__new__`."""
 
 
 class RoundRow(NamedTuple):
@@ -52,17 +58,31 @@ class RoundRow(NamedTuple):
 
 
 class PlanRow(NamedTuple):
-    """A plan of a round that is not archived, with the round's city."""
+    """A plan of a round that is not archived, with the round's city and its milestones'
+    criteria (ids joined by `RECORD_SEPARATOR`, in no set order; read them with `ids_of`)."""
 
     id: int
     assessment_id: int
     city_id: int
+    kept: str = ""
+    """The criterion of each milestone not dropped (one id per milestone)."""
+    done: str = ""
+    """The criterion of each milestone done."""
 
 
-MilestoneLineRow = tuple[int, int, str, str, int | None, str | None, date | str, str]
-"""A milestone as a digest shows it: id, plan id, criterion id, title, owner id, owner name,
-due date (an ISO date string on SQLite), status (a `MilestoneStatus` value).
-Plain rows: a digest of 10,000 cities reads a hundred thousand."""
+DueMilestoneRow = tuple[int, str, str | None, date | str]
+"""An open milestone as a digest lists it: plan id, title, owner name, due date (an ISO date
+string on SQLite). Plain rows: a digest of 10,000 cities may read a hundred thousand."""
+
+
+class MilestoneRef(NamedTuple):
+    """A milestone a failed send was about: its plan, title and owner."""
+
+    id: int
+    plan_id: int
+    title: str
+    owner_id: int | None
+    owner_name: str | None
 
 
 class RespondentRow(NamedTuple):
@@ -164,13 +184,30 @@ def current_rounds(session: Session, *, city_ids: Iterable[int]) -> list[RoundRo
         )
         .order_by(col(Assessment.round_number), col(Assessment.id))
     )
-    return [RoundRow(*row) for row in session.execute(query)]
+    statuses = {status.value: status for status in AssessmentStatus}
+    return [
+        _new(RoundRow, (rid, city, statuses[status], rubric_id, version))
+        for rid, city, status, rubric_id, version in raw_rows(session, query)
+    ]
 
 
 def current_plans(session: Session, *, city_ids: Iterable[int]) -> list[PlanRow]:
-    """The plans of these cities' rounds that are not archived, oldest first."""
+    """The plans of these cities' rounds that are not archived, oldest first, with the criteria
+    of their milestones kept and done."""
+
+    def criteria(*where: ColumnElement[bool]) -> ScalarSelect[str]:
+        packed = func.aggregate_strings(col(Milestone.criterion_id), RECORD_SEPARATOR)
+        found = sa_select(type_coerce(packed, Text))
+        return found.where(col(Milestone.plan_id) == col(Plan.id), *where).scalar_subquery()
+
     query = (
-        sa_select(col(Plan.id), col(Plan.assessment_id), col(Assessment.city_id))
+        sa_select(
+            col(Plan.id),
+            col(Plan.assessment_id),
+            col(Assessment.city_id),
+            criteria(col(Milestone.status) != MilestoneStatus.DROPPED),
+            criteria(col(Milestone.status) == MilestoneStatus.DONE),
+        )
         .join(Assessment, col(Assessment.id) == col(Plan.assessment_id))
         .where(
             in_values(session, col(Assessment.city_id), city_ids),
@@ -178,27 +215,55 @@ def current_plans(session: Session, *, city_ids: Iterable[int]) -> list[PlanRow]
         )
         .order_by(col(Plan.created_at), col(Plan.id))
     )
-    return [PlanRow(*row) for row in session.execute(query)]
+    return [
+        _new(PlanRow, (pid, aid, city, kept or "", done or ""))
+        for pid, aid, city, kept, done in raw_rows(session, query)
+    ]
 
 
-def plan_milestones(session: Session, *, plan_ids: Iterable[int]) -> list[MilestoneLineRow]:
-    """The milestones of these plans with their owners' names, by due date."""
+def ids_of(packed: str) -> list[str]:
+    """The ids of a packed list (`PlanRow.kept`, `PlanRow.done`); none for an empty one."""
+    return packed.split(RECORD_SEPARATOR) if packed else []
+
+
+def due_milestones(
+    session: Session, *, plan_ids: Iterable[int], due_by: date
+) -> list[DueMilestoneRow]:
+    """The open milestones of these plans due on or before `due_by` (overdue ones included),
+    with their owners' names, by plan and due date."""
+    query = (
+        sa_select(
+            col(Milestone.plan_id),
+            col(Milestone.title),
+            col(Person.display_name),
+            type_coerce(col(Milestone.due_on), Text),
+        )
+        .outerjoin(Person, col(Person.id) == col(Milestone.owner_id))
+        .where(
+            in_values(session, col(Milestone.plan_id), plan_ids),
+            # One condition no index covers, so that the plans' milestones are found through
+            # their plan: the (status, due date) index would visit every city's open milestones.
+            case((col(Milestone.status) == MilestoneStatus.OPEN, col(Milestone.due_on))) <= due_by,
+        )
+        .order_by(col(Milestone.plan_id), col(Milestone.due_on), col(Milestone.id))
+    )
+    return raw_rows(session, query)
+
+
+def milestones_by_id(session: Session, *, milestone_ids: Iterable[int]) -> dict[int, MilestoneRef]:
+    """These milestones' plans, titles and owners, by id (ids not found are left out)."""
     query = (
         sa_select(
             col(Milestone.id),
             col(Milestone.plan_id),
-            col(Milestone.criterion_id),
             col(Milestone.title),
             col(Milestone.owner_id),
             col(Person.display_name),
-            type_coerce(col(Milestone.due_on), Text),
-            type_coerce(col(Milestone.status), Text),
         )
         .outerjoin(Person, col(Person.id) == col(Milestone.owner_id))
-        .where(in_values(session, col(Milestone.plan_id), plan_ids))
-        .order_by(col(Milestone.due_on), col(Milestone.id))
+        .where(in_values(session, col(Milestone.id), milestone_ids))
     )
-    return raw_rows(session, query)
+    return {row[0]: MilestoneRef(*row) for row in raw_rows(session, query)}
 
 
 def answer_records(session: Session, *, assessment_ids: Iterable[int]) -> dict[int, str]:
@@ -249,41 +314,56 @@ def respondents_of(
     """The people assigned areas in these rounds whose interview is unfinished and who have had
     neither activity nor a new area since `inactive_before`: their areas and progress."""
     latest = func.max(col(Assignment.assigned_at))
+    assigned = (  # each person's assignments in a round, grouped before anything is joined
+        sa_select(
+            col(Assignment.assessment_id).label("assessment_id"),
+            col(Assignment.person_id).label("person_id"),
+            assignment_list().label("assigned"),
+            type_coerce(latest, Text).label("latest"),
+        )
+        .where(in_values(session, col(Assignment.assessment_id), assessment_ids))
+        .group_by(col(Assignment.assessment_id), col(Assignment.person_id))
+        .having(latest < inactive_before)
+        .subquery()
+    )
     query = (
         sa_select(
-            col(Assignment.assessment_id),
+            assigned.c.assessment_id,
             col(Person.id),
             col(Person.display_name),
-            assignment_list(),
-            type_coerce(latest, Text),
+            assigned.c.assigned,
+            assigned.c.latest,
             type_coerce(col(InterviewProgress.last_activity_at), Text),
         )
-        .join(Person, col(Person.id) == col(Assignment.person_id))
+        .join(Person, col(Person.id) == assigned.c.person_id)
         .outerjoin(
             InterviewProgress,
-            (col(InterviewProgress.person_id) == col(Assignment.person_id))
-            & (col(InterviewProgress.assessment_id) == col(Assignment.assessment_id)),
+            (col(InterviewProgress.person_id) == assigned.c.person_id)
+            & (col(InterviewProgress.assessment_id) == assigned.c.assessment_id),
         )
         .where(
-            in_values(session, col(Assignment.assessment_id), assessment_ids),
             col(InterviewProgress.completed_at).is_(None),
             or_(
                 col(InterviewProgress.last_activity_at).is_(None),
                 col(InterviewProgress.last_activity_at) < inactive_before,
             ),
         )
-        .group_by(
-            col(Assignment.assessment_id),
-            col(Person.id),
-            col(Person.display_name),
-            col(InterviewProgress.last_activity_at),
-        )
-        .having(latest < inactive_before)
     )
     found = []
-    for aid, pid, name, assigned, last, active in raw_rows(session, query):
-        areas, single = split_assignments(assigned)
-        found.append(RespondentRow(aid, pid, name, areas, utc(last), utc_or_none(active), single))
+    # People assigned in one action share their assignments and timestamps: each is read once.
+    split: dict[str | None, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    stamps: dict[datetime | str | None, datetime | None] = {None: None}
+    for aid, pid, name, listed, last, active in raw_rows(session, query):
+        parts = split.get(listed)
+        if parts is None:
+            parts = split[listed] = split_assignments(listed)
+        if last not in stamps:
+            stamps[last] = utc(last)
+        if active not in stamps:
+            stamps[active] = utc(active)
+        found.append(
+            _new(RespondentRow, (aid, pid, name, parts[0], stamps[last], stamps[active], parts[1]))
+        )
     return found
 
 
