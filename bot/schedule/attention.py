@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 from bot.schedule import keys
@@ -121,6 +122,10 @@ def rules_from(settings: Any) -> AttentionRules:
     return AttentionRules(settings.nudge_start, settings.nudge_end, settings.nudge_weekly_cap)
 
 
+CALENDAR_CACHE = 4096
+"""Calendar answers kept (a sweep asks the same few of them for thousands of nudges)."""
+
+
 def window_for(
     rules: AttentionRules,
     *,
@@ -138,6 +143,7 @@ def window_for(
     return Window(frozenset(days or working_days), start, end, tz)
 
 
+@lru_cache(maxsize=CALENDAR_CACHE)
 def next_allowed(moment: datetime, window: Window) -> datetime | None:
     """The first instant at or after `moment` inside the window; None when it has no day."""
     today = local_date(moment, window.tz)
@@ -151,17 +157,20 @@ def next_allowed(moment: datetime, window: Window) -> datetime | None:
     return None
 
 
+@lru_cache(maxsize=CALENDAR_CACHE)
 def week_start(moment: datetime, tz: str | None) -> datetime:
     """Monday 0:00 of the ISO week of `moment`, in a timezone, as a UTC instant."""
     day = local_date(moment, tz)
     return at_local(day - timedelta(days=day.isoweekday() - 1), time(0, 0), tz)
 
 
+@lru_cache(maxsize=CALENDAR_CACHE)
 def next_day_start(moment: datetime, tz: str | None) -> datetime:
     """0:00 of the local day after `moment`'s."""
     return at_local(local_date(moment, tz) + timedelta(days=1), time(0, 0), tz)
 
 
+@lru_cache(maxsize=CALENDAR_CACHE)
 def next_week_start(moment: datetime, tz: str | None) -> datetime:
     """Monday 0:00 of the ISO week after `moment`'s."""
     day = local_date(moment, tz)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Protocol, TypeVar
 
 from bot.schedule import keys
-from bot.schedule.calendar import local_date
+from bot.schedule.calendar import at_local, local_date, working_days_after
 from bot.schedule.digest import DueDigest
 from bot.schedule.policies import (
+    FOLLOWUP_EVERY_WORKING_DAYS,
+    IDLE_WORKING_DAYS,
     Stage,
     digest_due,
     followup_day,
@@ -255,19 +257,68 @@ def idle_respondents(
     return found
 
 
-def followup_days(
+@dataclass(frozen=True)
+class FollowupWindow:
+    """Where follow-ups may be due at a moment, and the bounds every due respondent is within.
+
+    `days`: the timezones where follow-ups may go out, with the latest local day they would go
+    out on. `bounds`: for each of them, an instant a due respondent's last activity (and newest
+    assignment) comes before, and the local day their last follow-up went out on or before.
+    The bounds hold under every working week read, so the rows past them can be left unread:
+    the working-day rules of `followup_due_on` would say not due.
+    """
+
+    days: dict[str, date]
+    bounds: dict[str, tuple[datetime, date]]
+
+    def groups(self) -> list[tuple[frozenset[str], datetime, date]]:
+        """The timezones grouped by the local days of their bounds, with each group's latest
+        bounds (a few groups, whatever the number of timezones)."""
+        found: dict[tuple[date, date], tuple[set[str], datetime]] = {}
+        for tz, (idle_before, followed_up_by) in self.bounds.items():
+            key = (self.days[tz], followed_up_by)
+            zones, latest = found.get(key, (set(), idle_before))
+            zones.add(tz)
+            found[key] = (zones, max(latest, idle_before))
+        return [
+            (frozenset(zones), latest, followed_up_by)
+            for (_, followed_up_by), (zones, latest) in sorted(found.items())
+        ]
+
+
+def followup_window(
     now: datetime, timezones: Iterable[str], weeks: Iterable[tuple[int, ...]]
-) -> dict[str, date]:
-    """Of these timezones, those where follow-ups may be due at `now` under one of these
-    working weeks, with the latest local day they would go out on (a name no timezone database
-    knows is read as UTC, as `calendar.zone` does)."""
+) -> FollowupWindow | None:
+    """Of these timezones and working weeks, where follow-ups may be due at `now` (None: nowhere;
+    a name no timezone database knows is read as UTC, as `calendar.zone` does)."""
     found = set(weeks)
-    days = {}
+    days: dict[str, date] = {}
+    bounds: dict[str, tuple[datetime, date]] = {}
     for tz in set(timezones):
-        live = [d for week in found if (d := followup_day(now, tz=tz, working_days=week))]
-        if live:
-            days[tz] = max(live)
-    return days
+        for week in found:
+            day = followup_day(now, tz=tz, working_days=week)
+            idle_on = _back(day, IDLE_WORKING_DAYS, week) if day else None
+            every_on = _back(day, FOLLOWUP_EVERY_WORKING_DAYS, week) if day else None
+            if day is None or idle_on is None or every_on is None:
+                continue
+            days[tz] = max(day, days.get(tz, day))
+            # Active on `idle_on` (local) at the latest: before the next local midnight; an hour
+            # more covers the zones whose midnight a clock change skips.
+            instant = at_local(idle_on + timedelta(days=1), time(0), tz) + timedelta(hours=1)
+            before, by = bounds.get(tz, (instant, every_on))
+            bounds[tz] = (max(before, instant), max(by, every_on))
+    return FollowupWindow(days, bounds) if days else None
+
+
+def _back(day: date, count: int, working_days: tuple[int, ...]) -> date | None:
+    """The latest date before `day` with `count` working days after it up to `day` (None when
+    the week has no working day)."""
+    if not any(1 <= d <= 7 for d in working_days):
+        return None
+    start = day - timedelta(days=1)
+    while working_days_after(start, day, working_days) < count:
+        start -= timedelta(days=1)
+    return start
 
 
 def followup_sends(

@@ -49,11 +49,12 @@ from bot.schedule.attend import Attention
 from bot.schedule.attention import AttentionRules
 from bot.schedule.calendar import known_zones
 from bot.schedule.digest import DigestSource, DueDigest
+from bot.schedule.digest_inputs import collector_paused
 from bot.schedule.due import (
     DueSend,
     due_digests,
-    followup_days,
     followup_sends,
+    followup_window,
     idle_respondents,
     reminder_schedule,
     reminder_sends,
@@ -172,9 +173,10 @@ class Sweeper:
         now = self.clock()
         report = SweepReport()
         self.batch = FIRST_BATCH
-        sends, digests_due = self.find_due(now)
-        report.due = len(sends) + len(digests_due)
-        planned = self.attention.plan(self.engine, sends, now, self._cities)
+        with collector_paused():  # the bulk reads and decisions build no cycles
+            sends, digests_due = self.find_due(now)
+            report.due = len(sends) + len(digests_due)
+            planned = self.attention.plan(self.engine, sends, now, self._cities)
         sends, report.held = planned.sends, planned.held
         for waiting in planned.waiting:
             self._settled(waiting, ok=True)
@@ -198,7 +200,10 @@ class Sweeper:
                 )
             for start in range(0, len(digests_due), self.digest_batch):
                 batch = digests_due[start : start + self.digest_batch]
-                if not self._deliver_all([_digest_send(d, source.view(d)) for d in batch], report):
+                views = source.views(batch)
+                if not self._deliver_all(
+                    [_digest_send(d, v) for d, v in zip(batch, views, strict=True)], report
+                ):
                     return report
         return report
 
@@ -298,21 +303,29 @@ class Sweeper:
     ) -> list[DueSend]:
         assert self.rubric is not None
         zones = known_zones() | {c.timezone for c in cities.values()}
-        live = followup_days(now, zones, {c.working_days for c in cities.values()})
-        if not live:
+        window = followup_window(now, zones, {c.working_days for c in cities.values()})
+        if window is None:
             return []
-        unknown_as_utc = zones if "UTC" in live else None  # an unknown name counts as UTC
-        # Followed up in the last two days before the latest day any follow-up goes out on:
-        # fewer than 3 working days ago, so not due (FOLLOWUP_EVERY_WORKING_DAYS).
-        lately = max(live.values()) - FOLLOWED_UP_LATELY
+        # Idle for 3 working days and not followed up for 3 (`followup_due_on`): read only those
+        # within each timezone's bounds, and never those idle or followed up in the last 2 days.
+        windows = [
+            sweeps.IdleWindow(
+                group,
+                min(now - IDLE_AT_LEAST, idle_before),
+                min(
+                    followed_up_by + timedelta(days=1),
+                    max(window.days[tz] for tz in group) - FOLLOWED_UP_LATELY,
+                ).isoformat(),
+                unknown_too="UTC" in group,  # an unknown name counts as UTC
+            )
+            for group, idle_before, followed_up_by in window.groups()
+        ]
         rows = sweeps.idle_assignments(
             session,
-            inactive_before=now - IDLE_AT_LEAST,
             now=now,
             followup_kind=keys.FOLLOWUP,
-            followed_up_since=lately.isoformat(),
-            timezones=live,
-            other_timezones=unknown_as_utc,
+            windows=windows,
+            known_timezones=zones,
         )
         if not rows:
             return []

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, tuple_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
@@ -330,18 +330,7 @@ def drop_held_keys(session: Session, *, keys: Iterable[tuple[str, str, str]]) ->
     for start in range(0, len(wanted), 300):
         chunk = wanted[start : start + 300]
         session.execute(
-            delete(_held).where(
-                or_(
-                    *(
-                        and_(
-                            _held.c.kind == kind,
-                            _held.c.target == target,
-                            _held.c.period_key == period,
-                        )
-                        for kind, target, period in chunk
-                    )
-                )
-            )
+            delete(_held).where(tuple_(_held.c.kind, _held.c.target, _held.c.period_key).in_(chunk))
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
+    and_,
     cast,
     func,
     literal,
@@ -423,56 +424,76 @@ def followup_target_column() -> ColumnElement[str]:
     )
 
 
+class IdleWindow(NamedTuple):
+    """Respondents whose timezone (their own, else their city's) is one of `timezones` (with
+    `unknown_too`, or none of `known_timezones`) are read when their last activity and newest
+    assignment come before `inactive_before` and they were not followed up in the period
+    `followed_up_since` or later."""
+
+    timezones: frozenset[str]
+    inactive_before: datetime
+    followed_up_since: str
+    unknown_too: bool = False
+
+
 def idle_assignments(
     session: Session,
     *,
-    inactive_before: datetime,
     now: datetime,
-    followup_kind: str | None = None,
-    followed_up_since: str | None = None,
-    timezones: Iterable[str] | None = None,
-    other_timezones: Iterable[str] | None = None,
+    followup_kind: str,
+    windows: Sequence[IdleWindow],
+    known_timezones: Iterable[str] = (),
 ) -> list[AssignmentRow]:
-    """Respondents of open rounds, interview unfinished and unpaused, with no activity and no
-    new area since `inactive_before`: one row per person and round, their areas together.
-
-    With `followup_kind` and `followed_up_since` (a period key), those followed up in that
-    period or later are left out; with `timezones`, only those whose own timezone (their
-    city's when they have none) is one of them, or, with `other_timezones` too, none of those.
-    """
+    """Respondents of open rounds, interview unfinished and unpaused, idle and not followed up
+    lately as one of `windows` says: one row per person and round, their areas together."""
+    if not windows:
+        return []
     query, latest = respondent_rounds_query()
-    query = (
-        query.where(
-            col(InterviewProgress.completed_at).is_(None),
-            or_(
-                col(InterviewProgress.last_activity_at).is_(None),
-                col(InterviewProgress.last_activity_at) < inactive_before,
-            ),
-            or_(
-                col(InterviewProgress.paused_until).is_(None),
-                col(InterviewProgress.paused_until) <= now,
-            ),
-        )
-        .having(latest < inactive_before)
-        .order_by(col(Assignment.assessment_id), col(Person.id))
-    )
-    if timezones is not None:
-        zone = func.coalesce(col(Person.timezone), col(City.timezone))
-        wanted = [in_values(session, zone, list(timezones))]
-        if other_timezones is not None:
-            wanted.append(~in_values(session, zone, list(other_timezones)))
-        query = query.join(City, col(City.id) == col(Assessment.city_id)).where(or_(*wanted))
-    if followup_kind is not None and followed_up_since is not None:
+    zone = func.coalesce(col(Person.timezone), col(City.timezone))
+    known = list(known_timezones)
+    loosest = max(w.inactive_before for w in windows)
+    wanted = []
+    for window in windows:
+        where = in_values(session, zone, sorted(window.timezones))
+        if window.unknown_too and known:
+            where = or_(where, ~in_values(session, zone, known))
         recent = (
             sa_select(literal(1))
             .select_from(NotificationLedger)
             .where(
                 col(NotificationLedger.kind) == followup_kind,
                 col(NotificationLedger.target) == followup_target_column(),
-                col(NotificationLedger.period_key) >= followed_up_since,
+                col(NotificationLedger.period_key) >= window.followed_up_since,
             )
         )
-        query = query.where(~recent.exists())
+        wanted.append(
+            and_(
+                where,
+                latest < window.inactive_before,
+                or_(
+                    col(InterviewProgress.last_activity_at).is_(None),
+                    col(InterviewProgress.last_activity_at) < window.inactive_before,
+                ),
+                ~recent.exists(),
+            )
+        )
+    query = (
+        query.join(City, col(City.id) == col(Assessment.city_id))
+        .where(
+            col(InterviewProgress.completed_at).is_(None),
+            or_(
+                col(InterviewProgress.last_activity_at).is_(None),
+                col(InterviewProgress.last_activity_at) < loosest,
+            ),
+            or_(
+                col(InterviewProgress.paused_until).is_(None),
+                col(InterviewProgress.paused_until) <= now,
+            ),
+        )
+        .group_by(col(City.timezone), col(Assignment.person_id))
+        .having(latest < loosest, or_(*wanted))
+        .order_by(col(Assignment.assessment_id), col(Person.id))
+    )
     return assignment_rows(session, query)
 
 

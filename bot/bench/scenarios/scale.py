@@ -9,6 +9,7 @@ scheduler's code (`jobs.DIGEST_BUILDER`, `jobs.SWEEPER`) is not installed, the s
 
 from __future__ import annotations
 
+import statistics
 import time
 from datetime import timedelta
 from typing import Any
@@ -155,7 +156,13 @@ def run_scheduler(ctx: BenchContext) -> ScenarioResult:
         params={"hours": sizes.tick_hours, "budget_s": sizes.tick_budget_s},
     )
     outcome, provisional = m["outcome"], sizes.milestones < TICK_TARGET_MILESTONES
-    slowest = f"{outcome['max_tick_s']:.2f} s (median {outcome['median_tick_s']:.2f} s)"
+    ticks = list(zip(outcome["tick_s"], outcome["due_per_tick"], strict=True))
+    worst_due = max(ticks)[1]
+    quiet = [t for t, due in ticks if due == 0]
+    slowest = (
+        f"{outcome['max_tick_s']:.2f} s with {worst_due:,} sends due "
+        f"(median {outcome['median_tick_s']:.2f} s)"
+    )
     if outcome["stopped"]:
         slowest += f", stopped after {sizes.tick_budget_s:g} s"
     lines = [
@@ -167,6 +174,16 @@ def run_scheduler(ctx: BenchContext) -> ScenarioResult:
                 outcome["max_tick_s"] < TICK_TARGET_S and not outcome["stopped"],
                 provisional=provisional,
             ),
+        ),
+        Line(
+            f"ticks with nothing due ({len(quiet)})",
+            f"slowest {max(quiet):.2f} s, median {statistics.median(quiet):.2f} s"
+            if quiet
+            else "none",
+        ),
+        Line(
+            "busiest ticks: time per send due",
+            _per_send(ticks),
         ),
         Line(
             "peak memory",
@@ -191,3 +208,13 @@ def run_scheduler(ctx: BenchContext) -> ScenarioResult:
         figures={"measurement": m},
         lines=lines,
     )
+
+
+def _per_send(ticks: list[tuple[float, int]]) -> str:
+    """Milliseconds per send due over the ticks with the most due (a quarter of them)."""
+    busy = sorted(ticks, key=lambda tick: tick[1], reverse=True)[: max(len(ticks) // 4, 1)]
+    sends = sum(due for _, due in busy)
+    if not sends:
+        return "no sends due"
+    seconds = sum(t for t, _ in busy)
+    return f"{seconds * 1000 / sends:.2f} ms over {len(busy)} ticks, {sends:,} sends"
