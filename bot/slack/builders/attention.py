@@ -223,7 +223,7 @@ def build_back_reply(tr: Translator, outcome: BackOutcome) -> Message:
         if outcome.held:
             text += " " + tr.ngettext(
                 "One reminder that waited for you comes then.",
-                "{count} reminders that waited for you come then (the newest of each).",
+                "{count} reminders that waited for you come then (only the latest about each thing).",
                 outcome.held,
             ).format(count=outcome.held)
     return Message(text=text, blocks=[section(text, ids.BLOCK_AWAY_REPLY)])
@@ -260,7 +260,8 @@ def build_cover(view: CoverView) -> Message:
             areas=areas,
         )
         text += " " + tr.gettext(
-            "If they can't wait, a coordinator can assign them to you with `/citycheck assign`."
+            "If these questions can't wait, a coordinator can assign them to you with "
+            "`/citycheck assign`."
         )
         return Message(
             text=f"{note} {text}",
