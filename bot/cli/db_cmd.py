@@ -77,34 +77,22 @@ def _database() -> Iterator[tuple[Engine, str]]:
     """The engine for DATABASE_URL; any problem becomes one line on stderr and exit status 1."""
     from sqlalchemy.exc import DBAPIError
 
-    from bot.settings import SettingsError, load_settings
-    from storage.engine import (
-        DatabaseUnavailableError,
-        DatabaseUrlError,
-        check_connection,
-        describe_url,
-        make_engine,
-    )
+    from bot.cli.database import reachable_database
+    from storage.engine import describe_url
     from storage.migrate import MigrationError, SchemaOutdatedError
 
-    engine = None
-    try:
-        settings = load_settings()
-        engine = make_engine(settings.database_url.get_secret_value())
-        check_connection(engine)
-        yield engine, describe_url(engine.url)
-    except (SettingsError, DatabaseUrlError, DatabaseUnavailableError) as exc:
-        _fail(str(exc))
-    except (MigrationError, SchemaOutdatedError) as exc:
-        _fail(f"DATABASE_URL: {exc}")
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        _fail(f"DATABASE_URL: the database refused the change, nothing was applied: {reason}")
-    finally:
-        if engine is not None:
-            engine.dispose()
+    with reachable_database(_failure) as engine:
+        try:
+            yield engine, describe_url(engine.url)
+        except (MigrationError, SchemaOutdatedError) as exc:
+            raise _failure(f"DATABASE_URL: {exc}") from None
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise _failure(
+                f"DATABASE_URL: the database refused the change, nothing was applied: {reason}"
+            ) from None
 
 
-def _fail(message: str) -> None:
+def _failure(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+    return typer.Exit(1)
