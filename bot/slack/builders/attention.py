@@ -223,7 +223,8 @@ def build_back_reply(tr: Translator, outcome: BackOutcome) -> Message:
         if outcome.held:
             text += " " + tr.ngettext(
                 "One reminder that waited for you comes then.",
-                "{count} reminders that waited for you come then (only the latest about each thing).",
+                "{count} reminders that waited for you come then "
+                "(only the latest about each thing).",
                 outcome.held,
             ).format(count=outcome.held)
     return Message(text=text, blocks=[section(text, ids.BLOCK_AWAY_REPLY)])
