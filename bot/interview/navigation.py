@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.interview.model import Given, Kind, Phase, Snapshot
 from bot.interview.views import AreaProgress, LastAnswer, Question
+from rubric.index import index_for
 from rubric.schema import Rubric
 from rubric.scoring import Answer, CriterionStatus, Score, score
 
@@ -100,9 +101,9 @@ def area_progress(snapshot: Snapshot, rubric: Rubric) -> tuple[AreaProgress, ...
 
 def rubric_answers(rubric: Rubric, answers: Mapping[str, Given]) -> dict[str, Answer]:
     """Answers as scoring reads them: skipped ones left out, unknown ids ignored."""
-    known = {c.id: frozenset(it.id for it in c.checklist) for c in rubric.criteria()}
+    known = index_for(rubric).criteria
     return {
-        cid: Answer(ticked=given.ticked & known[cid], unsure=given.kind is Kind.UNSURE)
+        cid: Answer(ticked=given.ticked & known[cid].items, unsure=given.kind is Kind.UNSURE)
         for cid, given in answers.items()
         if cid in known and given.settled
     }

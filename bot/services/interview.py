@@ -3,7 +3,7 @@
 Each action loads the person's interview with one query (`storage.repo.interviews`), checks
 that the person may act on it (their workspace, an open assessment, an area of theirs), runs
 the pure engine (`bot.interview.engine.step`), stores what it says (the answer through
-`record_answer`, which keeps the history; the place with one upsert) and returns the replies
+`store_answer`, which keeps the history; the place with one upsert) and returns the replies
 for the listener to send after the commit. When an answer settles the person's last open
 criterion, `bot.services.results.announce_if_complete` decides whether the city's result is due.
 

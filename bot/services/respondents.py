@@ -26,11 +26,11 @@ from sqlmodel import Session
 
 from rubric.schema import Rubric
 from storage.enums import AnswerSource, AnswerStatus, Resolution
-from storage.models import Answer, Assessment, RespondentAnswer
+from storage.models import Assessment, RespondentAnswer
 from storage.repo import answers as answer_repo
 from storage.repo import disagreements as disagreement_repo
 from storage.repo import respondents as respondent_repo
-from storage.repo.interviews import InterviewRows
+from storage.repo.interviews import CurrentAnswer, InterviewRows
 
 Decision = tuple[AnswerStatus, frozenset[str]]
 
@@ -59,12 +59,12 @@ def shared_criteria(rubric: Rubric, rows: InterviewRows) -> frozenset[str]:
     return frozenset(theirs.intersection(assigned_to(rubric, rows)))
 
 
-def seen_answers(rubric: Rubric, rows: InterviewRows) -> list[Answer | RespondentAnswer]:
+def seen_answers(rubric: Rubric, rows: InterviewRows) -> list[CurrentAnswer | RespondentAnswer]:
     """The answers the person sees: the city's, except their own for the criteria they share."""
     shared = shared_criteria(rubric, rows)
     if not shared:
         return list(rows.answers)
-    seen: list[Answer | RespondentAnswer] = [
+    seen: list[CurrentAnswer | RespondentAnswer] = [
         a for a in rows.answers if a.criterion_id not in shared
     ]
     seen += [row for cid, row in rows.own.items() if cid in shared]
@@ -105,7 +105,8 @@ def save_answer(
         "regiven": regiven,
     }
     if criterion_id not in shared_criteria(rubric, rows):
-        answer_repo.record_answer(session, **common)
+        found = any(a.criterion_id == criterion_id for a in rows.answers)
+        answer_repo.store_answer(session, **common, found=found)
         return False
     lock_assessment(session, rows.assessment.id)
     saved = respondent_repo.record_respondent_answer(session, **common, known=rows.own)

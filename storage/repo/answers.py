@@ -1,9 +1,12 @@
 """The city's answers and their history: nothing is overwritten without a trace.
 
-`record_answer` is the only writer. It locks the answer row (`SELECT ... FOR UPDATE` on
-PostgreSQL; on SQLite the unit of work's `BEGIN IMMEDIATE` already serialises writers), so when two
-people save the same criterion at the same moment both changes land in the history, each one's
-`old_value` is the other's `new_value`, and the later save is the current answer.
+`record_answer` is the only writer (`store_answer`, the answer click's, is the same without
+returning the row). It locks the answer row (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the
+unit of work's `BEGIN IMMEDIATE` already serialises writers), so when two people save the same
+criterion at the same moment both changes land in the history, each one's `old_value` is the
+other's `new_value`, and the later save is the current answer. A new answer is inserted with
+`INSERT ... ON CONFLICT DO NOTHING`: when another save inserted it first, it is then locked and
+updated.
 
 A save that changes nothing (same ticks, status, note and evidence links) writes no history row
 and leaves the answer, including who answered it and when, as it was.
@@ -20,18 +23,76 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import bindparam, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.enums import AnswerSource, AnswerStatus
 from storage.models import Answer, AnswerHistory
-from storage.repo._sql import insert_or_ignore
 
 
-def record_answer(
+class AnswerChange(TypedDict):
+    """An answer click's change, as `record_answer` and `store_answer` take it."""
+
+    assessment_id: int
+    criterion_id: str
+    person_id: int
+    ticked: Sequence[str]
+    status: AnswerStatus | str
+    note: str | None
+    evidence: Sequence[str]
+    now: datetime
+    source: AnswerSource | str
+    evidence_dates: NotRequired[Mapping[str, str | Mapping[str, Any]] | None]
+    regiven: NotRequired[Collection[str]]
+    answered_by_id: NotRequired[int | None]
+    adopted_id: NotRequired[int | None]
+
+
+def record_answer(session: Session, **change: Unpack[AnswerChange]) -> Answer:
+    """Save a person's answer to a criterion, keeping the earlier value in the history.
+
+    `ticked` are checklist item ids; `evidence` is the full list of links the answer should
+    have (a link already there keeps when and by whom it was given; a link new to this answer
+    takes its date from `evidence_dates`, url -> ISO 8601 or a link record with `added_at` and
+    `added_by`, when it is there: a link carried over from an earlier round keeps the date it
+    was given then). Links in `regiven` were given again now: they take `now` and the person.
+
+    For a criterion several people answer, `person_id` is who settled it (the history's
+    `changed_by`), `answered_by_id` the respondent whose answer it is, and `adopted_id` that
+    respondent's answer (`respondent_answer`), kept on the history row.
+    """
+    saved = _save(session, **change)
+    if isinstance(saved, Answer):
+        return saved
+    answer = Answer(**saved)  # the new row, attached as stored (no statement)
+    make_transient_to_detached(answer)
+    session.add(answer)
+    return answer
+
+
+def store_answer(
+    session: Session, *, found: bool | None = None, **change: Unpack[AnswerChange]
+) -> int:
+    """`record_answer` for the answer click: the same change and history; returns the answer's id.
+
+    `found` says whether this unit of work already found an answer to the criterion (None: it
+    did not look). When it found none, the answer is inserted straight away, as a Core statement
+    without an ORM object, instead of first being looked for; an answer inserted meanwhile by
+    another transaction makes the insert do nothing, and that answer is then locked and updated
+    as usual. Otherwise the answer is read under its lock (`SELECT ... FOR UPDATE`) first.
+    """
+    saved = _save(session, found=found, **change)
+    answer_id = saved.id if isinstance(saved, Answer) else saved["id"]
+    assert answer_id is not None
+    return int(answer_id)
+
+
+def _save(
     session: Session,
     *,
     assessment_id: int,
@@ -47,46 +108,39 @@ def record_answer(
     regiven: Collection[str] = (),
     answered_by_id: int | None = None,
     adopted_id: int | None = None,
-) -> Answer:
-    """Save a person's answer to a criterion, keeping the earlier value in the history.
-
-    `ticked` are checklist item ids; `evidence` is the full list of links the answer should
-    have (a link already there keeps when and by whom it was given; a link new to this answer
-    takes its date from `evidence_dates`, url -> ISO 8601 or a link record with `added_at` and
-    `added_by`, when it is there: a link carried over from an earlier round keeps the date it
-    was given then). Links in `regiven` were given again now: they take `now` and the person.
-
-    For a criterion several people answer, `person_id` is who settled it (the history's
-    `changed_by`), `answered_by_id` the respondent whose answer it is, and `adopted_id` that
-    respondent's answer (`respondent_answer`), kept on the history row.
-    """
+    found: bool | None = None,
+) -> Answer | dict[str, Any]:
+    """The saved answer: the row when it existed (updated in the session), else the values
+    of the row just inserted (with its id)."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime, e.g. datetime.now(UTC)")
     status, source = AnswerStatus(status), AnswerSource(source)
-    answer = get_answer(
-        session, assessment_id=assessment_id, criterion_id=criterion_id, for_update=True
-    )
+    answer = None
+    if found is not False:
+        answer = get_answer(
+            session, assessment_id=assessment_id, criterion_id=criterion_id, for_update=True
+        )
     if answer is None:
         value = _value(
             ticked, status, note, evidence, previous=None, now=now, given=evidence_dates,
             by=person_id, regiven=regiven,
         )  # fmt: skip
-        answer = insert_or_ignore(
-            session,
-            Answer,
-            values={
-                "assessment_id": assessment_id,
-                "criterion_id": criterion_id,
-                **value,
-                "answered_by_id": answered_by_id or person_id,
-                "answered_at": now,
-                "evidence_at": newest_link_date(value["evidence"]),
-            },
-            conflict=["assessment_id", "criterion_id"],
-        )
-        if answer is not None:
-            _add_history(session, answer, None, value, person_id, now, source, adopted_id)
-            return answer
+        row = {
+            "assessment_id": assessment_id,
+            "criterion_id": criterion_id,
+            **value,
+            "status": status,
+            "answered_by_id": answered_by_id or person_id,
+            "answered_at": now,
+            "evidence_at": newest_link_date(value["evidence"]),
+        }
+        session.flush()  # pending changes first, as an ORM statement would (autoflush)
+        dialect = session.get_bind().dialect.name
+        answer_id = session.execute(_answer_insert(dialect), row).scalar_one_or_none()
+        if answer_id is not None:
+            row["id"] = answer_id
+            _add_history(session, answer_id, None, value, person_id, now, source, adopted_id)
+            return row
         # Another save created the row first; it is committed and now ours to lock and update.
         answer = get_answer(
             session, assessment_id=assessment_id, criterion_id=criterion_id, for_update=True
@@ -106,7 +160,9 @@ def record_answer(
     answer.evidence_at = newest_link_date(new["evidence"])
     answer.answered_by_id = answered_by_id or person_id
     answer.answered_at = now
-    _add_history(session, answer, old, new, person_id, now, source, adopted_id)
+    assert answer.id is not None
+    session.flush()  # the answer's own change first, as the history row points at it
+    _add_history(session, answer.id, old, new, person_id, now, source, adopted_id)
     return answer
 
 
@@ -116,7 +172,9 @@ def confirm_answer(
     """Record that a person confirmed an answer as it stands: a history row whose value before
     and after are the same (the answer itself, who answered it and when, stay as they were)."""
     value = answer_value(answer)
-    _add_history(session, answer, value, value, person_id, now, AnswerSource(source))
+    assert answer.id is not None
+    session.flush()
+    _add_history(session, answer.id, value, value, person_id, now, AnswerSource(source))
 
 
 def newest_link_date(links: Sequence[Mapping[str, Any]]) -> datetime | None:
@@ -247,7 +305,7 @@ def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def _add_history(
     session: Session,
-    answer: Answer,
+    answer_id: int,
     old: dict[str, Any] | None,
     new: dict[str, Any],
     person_id: int,
@@ -255,12 +313,10 @@ def _add_history(
     source: AnswerSource,
     adopted_id: int | None = None,
 ) -> None:
-    assert answer.id is not None
-    session.flush()  # the answer's own change first, as the history row points at it
     session.execute(  # one INSERT, without the unit of work's bookkeeping of a new object
         _history_insert(),
         {
-            "answer_id": answer.id,
+            "answer_id": answer_id,
             "changed_by_id": person_id,
             "changed_at": now,
             "source": source,
@@ -274,3 +330,16 @@ def _add_history(
 @functools.cache
 def _history_insert() -> Any:
     return insert(AnswerHistory.__table__)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _answer_insert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id of a new answer, built once per dialect:
+    its values come as parameters, so running it costs no statement building."""
+    table = Answer.__table__  # type: ignore[attr-defined]
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_of(table)
+        .on_conflict_do_nothing(index_elements=["assessment_id", "criterion_id"])
+        .returning(table.c.id)
+    )

@@ -161,3 +161,52 @@ def test_deleting_a_person_keeps_their_answers_and_history(session: Session) -> 
     assert kept.answered_by_id is None
     [change] = answers.answer_history(session, answer_id=answer.id)
     assert change.changed_by_id is None and change.new_value["ticked"] == ["written-strategy"]
+
+
+def _store(session: Session, setup: CitySetup, who: str, ticked: list[str], found: bool) -> int:
+    return answers.store_answer(
+        session,
+        assessment_id=setup.assessment_id,
+        criterion_id="DM1",
+        person_id=setup.person_id(who),
+        ticked=ticked,
+        status=AnswerStatus.ANSWERED,
+        note=None,
+        evidence=[],
+        now=NOW,
+        source=AnswerSource.CLICK,
+        found=found,
+    )
+
+
+def test_an_answer_click_stores_a_new_answer_as_record_answer_does(session: Session) -> None:
+    setup = build_city(session)
+
+    answer_id = _store(session, setup, "rita", ["written-strategy"], found=False)
+    session.commit()
+
+    stored = answers.get_answer(session, assessment_id=setup.assessment_id, criterion_id="DM1")
+    assert stored is not None and stored.id == answer_id
+    assert (stored.ticked, stored.status) == (["written-strategy"], AnswerStatus.ANSWERED)
+    assert stored.answered_by_id == setup.person_id("rita") and stored.answered_at == NOW
+    [first] = answers.answer_history(session, answer_id=answer_id)
+    assert first.old_value is None and first.new_value["ticked"] == ["written-strategy"]
+
+
+def test_an_answer_saved_meanwhile_by_someone_else_is_updated_with_its_history(
+    session: Session,
+) -> None:
+    setup = build_city(session)
+    theirs = _save(session, setup, "cora", ["governance-body"])
+    session.commit()
+
+    # read before cora's save was there: the click believes there is no answer yet
+    answer_id = _store(session, setup, "rita", ["written-strategy"], found=False)
+    session.commit()
+
+    assert answer_id == theirs.id
+    first, second = answers.answer_history(session, answer_id=answer_id)
+    assert second.old_value == first.new_value
+    assert second.new_value["ticked"] == ["written-strategy"]
+    assert second.changed_by_id == setup.person_id("rita")
+    assert len(answers.answers_for_assessment(session, assessment_id=setup.assessment_id)) == 1
