@@ -29,12 +29,16 @@ from slack_sdk.http_retry import RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
+from bot.slack.connections import reuse_connections
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 logger = logging.getLogger("citycheck.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
+WEB_API_LOGGER = "slack_sdk.web.base_client"
+"""The logger slack_sdk's WebClient uses by default (and ours, with its level set)."""
 CLIENT_TIMEOUT_SECONDS = 15
 
 IDEMPOTENT_METHODS = frozenset(
@@ -138,12 +142,30 @@ def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
     if token is None and not settings.oauth_enabled:
         bot_token = settings.slack_bot_token or settings.require_slack()[0]
         token = bot_token.get_secret_value()
+    base_url = settings.slack_api_url or DEFAULT_API_URL
+    reuse_connections(base_url)
     return WebClient(
         token=token,
-        base_url=settings.slack_api_url or DEFAULT_API_URL,
+        base_url=base_url,
         timeout=CLIENT_TIMEOUT_SECONDS,
         retry_handlers=build_retry_handlers(),
+        logger=web_api_logger(),
     )
+
+
+def web_api_logger() -> logging.Logger:
+    """slack_sdk's Web API logger, its level set from the process's logging if it has none.
+
+    slack_sdk formats every call's whole request and response into a debug line whenever its
+    logger's own level is at most DEBUG, and an unset level (NOTSET, the default) counts as
+    that: the lines were built on every call and then dropped by the handlers. With the level
+    set to the one in effect (INFO for `citycheck run`), they are built only when debug logs
+    are asked for.
+    """
+    web = logging.getLogger(WEB_API_LOGGER)
+    if web.level == logging.NOTSET:
+        web.setLevel(web.getEffectiveLevel())
+    return web
 
 
 class TokenRefused(Exception):
