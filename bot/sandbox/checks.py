@@ -124,9 +124,34 @@ def check_blocks(blocks: Any, limit: int, where: str = "blocks") -> list[str]:
     return problems
 
 
+LENGTH_ONLY = frozenset({"text", "value", "alt_text"})
+"""Fields whose strings slack_sdk's models check by length alone (never by their content)."""
+
+
+def _shape(value: Any) -> Any:
+    """A block with the strings of `LENGTH_ONLY` fields replaced by others of the same length:
+    it has the very problems of the block, and is the same for blocks that differ only in their
+    texts and button values (a question's text, the round id in its buttons)."""
+    if isinstance(value, dict):
+        return {
+            key: "-" * len(item) if key in LENGTH_ONLY and isinstance(item, str) else _shape(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return value
+
+
 @functools.lru_cache(maxsize=8192)
 def _block_problems(encoded: str) -> tuple[str, ...]:
-    """Problems of one block (cached by its JSON: most blocks of an update are unchanged)."""
+    """Problems of one block, from its JSON (cached: most blocks of an update are unchanged)."""
+    return _shape_problems(json.dumps(_shape(json.loads(encoded)), sort_keys=True))
+
+
+@functools.lru_cache(maxsize=8192)
+def _shape_problems(encoded: str) -> tuple[str, ...]:
+    """Problems of a block's `_shape`, from its JSON (cached: blocks new in their texts and
+    values mostly have a shape already checked)."""
     raw = json.loads(encoded)
     if raw.get("type") not in BLOCK_TYPES:
         return (f": unknown block type {raw.get('type')!r}",)

@@ -9,13 +9,14 @@ approving an install: see `authorize_page`) and `GET /healthz`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
+import socket
 import socketserver
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -28,8 +29,9 @@ CONTROL_OPS = control_ops(Sandbox)
 logger = logging.getLogger("citycheck.sandbox")
 
 
-WORKER_THREADS = 32
 MAX_LINE = 65536
+IDLE_SECONDS = 60.0
+"""A kept connection with no request for this long is closed (its client went away)."""
 REASONS = {
     200: "OK",
     302: "Found",
@@ -41,49 +43,67 @@ REASONS = {
 AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 
-class _Server(socketserver.TCPServer):
-    """A TCP server that hands each connection to a fixed pool of threads (no thread per call)."""
+class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A thread per connection, kept open between requests when the client asks for it
+    (HTTP/1.1 keep-alive, as the bot's Web API client does); closed on `server_close`."""
 
     allow_reuse_address = True
+    daemon_threads = True
+    block_on_close = False
     request_queue_size = 1024
 
     def __init__(
         self, address: tuple[str, int], handler: type[socketserver.BaseRequestHandler]
     ) -> None:
         super().__init__(address, handler)
-        self.pool = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="sandbox")
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
+        self.accepted = 0  # connections accepted so far
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.pool.submit(self._serve_one, request, client_address)
-
-    def _serve_one(self, request: Any, client_address: Any) -> None:
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self.accepted += 1
+            self._open.add(request)
         try:
-            self.finish_request(request, client_address)
-        except Exception:
-            self.handle_error(request, client_address)
+            super().process_request_thread(request, client_address)
         finally:
-            self.shutdown_request(request)
+            with self._open_lock:
+                self._open.discard(request)
 
     def server_close(self) -> None:
         super().server_close()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        with self._open_lock:
+            still_open, self._open = list(self._open), set()
+        for connection in still_open:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(socketserver.StreamRequestHandler):
-    """One request per connection, parsed by hand: Slack's clients send `Connection: close`."""
+    """Requests parsed by hand, one after another on a connection until either side closes it
+    (a request with `Connection: close`, such as urllib's, is the last on its connection)."""
 
     sandbox: Sandbox
     network: NetworkFaults
+    timeout = IDLE_SECONDS
 
     def handle(self) -> None:
+        try:
+            while self._one_request():
+                pass
+        except TimeoutError:
+            return  # idle for IDLE_SECONDS: the client kept the connection and went away
+
+    def _one_request(self) -> bool:
+        """Answer one request; True when the connection stays open for another."""
         line = self.rfile.readline(MAX_LINE)
         if not line:
-            return
+            return False
         try:
-            verb, target, _ = line.decode("latin-1").split(" ", 2)
+            verb, target, version = line.decode("latin-1").split(" ", 2)
         except ValueError:
-            self._send((400, {"Content-Type": "text/plain"}, b"bad request line"))
-            return
+            self._send((400, {"Content-Type": "text/plain"}, b"bad request line"), keep=False)
+            return False
         headers: dict[str, str] = {}
         while True:
             header = self.rfile.readline(MAX_LINE)
@@ -93,10 +113,11 @@ class _Handler(socketserver.StreamRequestHandler):
             headers[name.strip().lower()] = value.strip()
         length = int(headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        keep = version.strip() == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         drop = self.network.take(target)
         if drop is not None and not drop.after:
             cut(self.connection, drop)
-            return
+            return False
         try:
             reply = _route(self.sandbox, verb, target, headers, raw)
         except Exception:
@@ -104,14 +125,16 @@ class _Handler(socketserver.StreamRequestHandler):
             reply = 500, {"Content-Type": "text/plain"}, b"sandbox error"
         if drop is not None:
             cut(self.connection, drop)
-            return
-        self._send(reply)
+            return False
+        self._send(reply, keep=keep)
+        return keep
 
-    def _send(self, reply: Reply) -> None:
+    def _send(self, reply: Reply, *, keep: bool) -> None:
         status, headers, body = reply
         head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}"]
         head += [f"{key}: {value}" for key, value in headers.items()]
-        head += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+        connection = "keep-alive" if keep else "close"
+        head += [f"Content-Length: {len(body)}", f"Connection: {connection}", "", ""]
         self.wfile.write("\r\n".join(head).encode("latin-1") + body)
 
 
@@ -232,6 +255,11 @@ class LocalSandbox(Sandbox):
     def dropped(self, method: str | None = None) -> list[dict[str, Any]]:
         """The calls failed by `drop_connection` so far, oldest first."""
         return self.network.dropped(method)
+
+    @property
+    def connections(self) -> int:
+        """How many connections clients have opened to this sandbox so far."""
+        return self._server.accepted
 
     @property
     def url(self) -> str:

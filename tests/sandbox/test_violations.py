@@ -68,6 +68,34 @@ def test_invalid_blocks(sandbox: LocalSandbox, client: WebClient, ana: str) -> N
     ]
 
 
+def test_blocks_checked_before_are_still_checked_for_their_own_texts_and_values(
+    sandbox: LocalSandbox, client: WebClient, ana: str
+) -> None:
+    def buttons(value: str, label: str) -> list[dict[str, object]]:
+        button = {"type": "button", "action_id": "save", "value": value}
+        return [{"type": "actions", "elements": [{**button, "text": _plain(label)}]}]
+
+    client.chat_postMessage(channel=ana, text="t", blocks=buttons("1:DM1", "Save"))
+    client.chat_postMessage(channel=ana, text="t", blocks=buttons("2:DM1", "Keep"))
+    error, problems = _refused(
+        sandbox,
+        lambda: client.chat_postMessage(channel=ana, text="t", blocks=buttons("9" * 2001, "Save")),
+    )
+    long_label, label_problems = _refused(
+        sandbox,
+        lambda: client.chat_postMessage(channel=ana, text="t", blocks=buttons("3:DM1", "S" * 76)),
+    )
+
+    assert error == long_label == "invalid_blocks"
+    assert problems == ["blocks[0]: value attribute cannot exceed 2000 characters"]
+    assert label_problems == ["blocks[0]: text attribute cannot exceed 75 characters"]
+    assert len(sandbox.messages_for(user_id=ana)) == 2
+
+
+def _plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
 def test_more_than_fifty_blocks_in_a_message(
     sandbox: LocalSandbox, client: WebClient, ana: str
 ) -> None:
