@@ -54,6 +54,7 @@ from storage.session import unit_of_work
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+    from bot.services.results import ResultAnnouncement
 
 N_ = access.N_
 
@@ -94,6 +95,8 @@ class RecheckOutcome:
     change: ScoreChange | None = None
     refusal: str | None = None
     """A message id shown instead (nothing was changed)."""
+    announcement: ResultAnnouncement | None = None
+    """The round's result, when this answer completed an open round (posted once)."""
 
 
 def request_recheck(
@@ -166,7 +169,14 @@ def answer_recheck(
         if isinstance(stored, str):
             return RecheckOutcome(lang, refusal=stored)
         record, confirmed, change = stored
-        return RecheckOutcome(lang, rubric, record, confirmed, change)
+        announcement = None
+        if assessment.status == AssessmentStatus.OPEN and assessment.id is not None:
+            from bot.services.results import announce_if_complete
+
+            announcement = announce_if_complete(
+                session, deps=deps, assessment_id=assessment.id, now=now
+            )
+        return RecheckOutcome(lang, rubric, record, confirmed, change, announcement=announcement)
 
 
 # ---- internals ------------------------------------------------------------------------------

@@ -259,3 +259,55 @@ def test_a_recheck_waits_for_the_respondents_working_hours(bot: BotUnderTest, wo
     sweep(bot, world, datetime(2027, 3, 18, 13, tzinfo=UTC))  # Thursday 9:00
     ws.wait_for_message(rita, "Milestone done")
     assert len(rechecks_of(world, "rita")) == 1
+
+
+def test_a_recheck_that_completes_an_open_round_posts_its_result_once(
+    sandbox: LocalSandbox, shared_engine: Engine
+) -> None:
+    """Rita skipped PA1 and answered the rest of her area; the re-check the done milestone asks
+    is the last question of the round: saving it posts the round's result, once."""
+    made = make_world(sandbox, shared_engine, people=PEOPLE, areas={"PA": ["rita"]}, now=START)
+    with unit_of_work(shared_engine) as session:
+        answer_all(
+            session,
+            rubric=made.rubric,
+            assessment_id=made.assessment_id,
+            person_id=made.pid("rita"),
+            criteria=[*MET, "PA2", "PA3", "PA4", "PA5"],
+            now=START,
+        )
+        answers.record_answer(
+            session, assessment_id=made.assessment_id, criterion_id="PA1",
+            person_id=made.pid("rita"), ticked=[], status="skipped", note=None, evidence=[],
+            now=START, source="click",
+        )  # fmt: skip
+        add_plan(
+            session,
+            rubric=made.rubric,
+            assessment_id=made.assessment_id,
+            owner_ids=[made.pid("leo")],
+            due=[DUE],
+            criteria=["PA1"],
+            now=START,
+        )
+    with running_bot(sandbox, engine=made.engine, rubric=made.rubric, clock=made.clock) as bot:
+        mark_done_twice(bot, made)
+        sweep(bot, made, DONE_AT.replace(minute=1))
+        ws, rita = bot.workspace, made.user("rita")
+        question = ws.wait_for_message(rita, "Milestone done")
+        assert not [t for t in made.channel_texts() if "is complete" in t]
+        made.clock.now = DONE_AT.replace(hour=15)
+        items = [item.text.en for item in made.rubric.criterion("PA1").checklist]
+        ws.tick(rita, items, in_message=question)
+        ws.click_in(rita, question, "Save")
+
+        result = ws.wait_for(
+            lambda: [t for t in made.channel_texts() if "is complete" in t], what="the result"
+        )[0]
+        assert result.startswith("Springfield's assessment is complete:")
+        with Session(made.engine) as session:
+            (recheck,) = session.exec(select(Recheck)).all()
+        ws.click_forged(rita, ids.RECHECK_SAVE, str(recheck.id), label="Save")  # a second click
+        ws.wait_for_message(rita, "already answered")
+        bot.drain()
+        assert len([t for t in made.channel_texts() if "is complete" in t]) == 1

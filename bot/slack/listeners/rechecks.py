@@ -87,6 +87,10 @@ def send_recheck_outcome(
         client.chat_postMessage(channel=where.channel_id, **record.as_kwargs())
     if outcome.change is not None:
         tell_coordinators(client, deps, outcome.change)
+    if outcome.announcement is not None:
+        from bot.slack.results import post_result
+
+        post_result(client, outcome.announcement, deps=deps)
 
 
 def tell_coordinators(client: WebClient, deps: Deps, change: ScoreChange) -> None:
