@@ -155,6 +155,8 @@ class AssignDone:
     removed: tuple[RemovalNotice, ...]
     changes: int
     """Assignments added plus removed (0: nothing changed, nobody is told)."""
+    assessment_id: int | None = None
+    """The open round the assignments are of."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,7 @@ def save_assignments(
         added=added_notices,
         removed=removed_notices,
         changes=changes.count,
+        assessment_id=assessment.id,
     )
     return AssignOutcome(done, check)
 

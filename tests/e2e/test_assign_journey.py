@@ -9,12 +9,15 @@ from sqlmodel import Session
 
 from bot.sandbox.driver import Workspace
 from bot.slack import ids
-from storage.repo import assessments, orgs, progress
+from rubric.loader import load_bundled_rubric
+from storage.repo import answers, assessments, orgs, progress
+from storage.session import unit_of_work
 from tests.e2e.journeys import (
     Team,
     area_label,
     assessments_of,
     assign,
+    channel_texts,
     city_named,
     make_team,
     open_modal,
@@ -175,3 +178,34 @@ def test_a_later_click_from_someone_not_assigned_changes_nothing(
         city = city_named(db_engine, "Springfield")
         tom = orgs.find_person(session, workspace_id=city.workspace_id, slack_user_id=team["tom"])
     assert tom is None
+
+
+def test_taking_away_the_only_unanswered_area_completes_the_round_and_posts_its_result(
+    workspace: Workspace, db_engine: Engine
+) -> None:
+    team = _ready(workspace)
+    cora, rita, tom = team["cora"], team["rita"], team["tom"]
+    assign(workspace, cora, {"DM": [rita], "OD": [tom]})
+    workspace.wait_for_message(cora, "2 changes")
+    city = city_named(db_engine, "Springfield")
+    round_id = assessments_of(db_engine, city.id or 0)[0].id or 0
+    rubric = load_bundled_rubric()
+    with unit_of_work(db_engine) as session:
+        rita_row = orgs.find_person(session, workspace_id=city.workspace_id, slack_user_id=rita)
+        assert rita_row is not None and rita_row.id is not None
+        for criterion in next(a for a in rubric.areas if a.id == "DM").criteria:
+            answers.record_answer(
+                session, assessment_id=round_id, criterion_id=criterion.id,
+                person_id=rita_row.id, ticked=[criterion.checklist[0].id], status="answered",
+                note=None, evidence=[], now=datetime(2027, 3, 1, 16, tzinfo=UTC), source="click",
+            )  # fmt: skip
+
+    assign(workspace, cora, {"DM": [rita], "OD": []})  # Open Data, unanswered, goes
+
+    workspace.wait_for_message(cora, "1 change")
+    result = workspace.wait_for(
+        lambda: [t for t in channel_texts(workspace, team.channel) if "is complete" in t],
+        what="the result",
+    )
+    assert len(result) == 1 and result[0].startswith("Springfield's assessment is complete:")
+    assert assessments_of(db_engine, city.id or 0)[0].status == "completed"

@@ -89,6 +89,14 @@ def finish_assign(
             now=now,
             rubrics=deps.rubrics,
         )
+        announcement = None
+        if outcome.done is not None and outcome.done.changes and outcome.done.assessment_id:
+            # Taking away the areas still unanswered can leave every assigned one answered.
+            from bot.services.results import announce_if_complete
+
+            announcement = announce_if_complete(
+                session, deps=deps, assessment_id=outcome.done.assessment_id, now=now
+            )
     done = outcome.done
     if done is None:
         tr = translator_for(client, user_id, outcome.check.language)
@@ -104,3 +112,7 @@ def finish_assign(
         message = build_unassigned_message(translator(removed.language), removed)
         send(client, removed.slack_user_id, message, deps=deps, team_id=team_id)
     send(client, user_id, build_assign_saved_message(translator(done.coordinator_language), done))
+    if announcement is not None:
+        from bot.slack.results import post_result
+
+        post_result(client, announcement, deps=deps)
