@@ -68,16 +68,21 @@ def world(sandbox: LocalSandbox, shared_engine: Engine) -> World:
             now=START,
             source="click",
         )
-        add_plan(
-            session,
-            rubric=made.rubric,
-            assessment_id=made.assessment_id,
-            owner_ids=[made.pid("leo")],
-            due=[DUE],
-            criteria=["PA1"],
-            now=START,
-        )
+        plan_toward_pa1(session, made)
     return made
+
+
+def plan_toward_pa1(session: Session, made: World) -> None:
+    """A plan whose one milestone, toward PA1, is Leo's, due March 17."""
+    add_plan(
+        session,
+        rubric=made.rubric,
+        assessment_id=made.assessment_id,
+        owner_ids=[made.pid("leo")],
+        due=[DUE],
+        criteria=["PA1"],
+        now=START,
+    )
 
 
 @pytest.fixture
@@ -281,15 +286,7 @@ def test_a_recheck_that_completes_an_open_round_posts_its_result_once(
             person_id=made.pid("rita"), ticked=[], status="skipped", note=None, evidence=[],
             now=START, source="click",
         )  # fmt: skip
-        add_plan(
-            session,
-            rubric=made.rubric,
-            assessment_id=made.assessment_id,
-            owner_ids=[made.pid("leo")],
-            due=[DUE],
-            criteria=["PA1"],
-            now=START,
-        )
+        plan_toward_pa1(session, made)
     with running_bot(sandbox, engine=made.engine, rubric=made.rubric, clock=made.clock) as bot:
         mark_done_twice(bot, made)
         sweep(bot, made, DONE_AT.replace(minute=1))
