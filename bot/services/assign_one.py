@@ -87,6 +87,8 @@ class CriterionAssigned:
     added: tuple[CriterionNotice, ...]
     removed: tuple[str, ...]
     """Slack ids of the people the criterion was taken from."""
+    assessment_id: int | None = None
+    """The open round the criterion is assigned in."""
 
 
 def parse_one_assignment(text: str, rubric: Rubric) -> OneAssignment | None:
@@ -251,6 +253,7 @@ def assign_criterion(
             for person in added
         ),
         removed=tuple(p.slack_user_id for p in removed),
+        assessment_id=assessment.id,
     )
 
 

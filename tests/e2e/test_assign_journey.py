@@ -187,25 +187,54 @@ def test_taking_away_the_only_unanswered_area_completes_the_round_and_posts_its_
     cora, rita, tom = team["cora"], team["rita"], team["tom"]
     assign(workspace, cora, {"DM": [rita], "OD": [tom]})
     workspace.wait_for_message(cora, "2 changes")
-    city = city_named(db_engine, "Springfield")
-    round_id = assessments_of(db_engine, city.id or 0)[0].id or 0
-    rubric = load_bundled_rubric()
-    with unit_of_work(db_engine) as session:
-        rita_row = orgs.find_person(session, workspace_id=city.workspace_id, slack_user_id=rita)
-        assert rita_row is not None and rita_row.id is not None
-        for criterion in next(a for a in rubric.areas if a.id == "DM").criteria:
-            answers.record_answer(
-                session, assessment_id=round_id, criterion_id=criterion.id,
-                person_id=rita_row.id, ticked=[criterion.checklist[0].id], status="answered",
-                note=None, evidence=[], now=datetime(2027, 3, 1, 16, tzinfo=UTC), source="click",
-            )  # fmt: skip
+    _answer_data_management(db_engine, rita)
 
     assign(workspace, cora, {"DM": [rita], "OD": []})  # Open Data, unanswered, goes
 
     workspace.wait_for_message(cora, "1 change")
+    _result_posted_once(workspace, db_engine, team)
+
+
+def test_taking_away_the_only_unanswered_criterion_completes_the_round_too(
+    workspace: Workspace, db_engine: Engine
+) -> None:
+    team = _ready(workspace)
+    cora, rita, tom = team["cora"], team["rita"], team["tom"]
+    assign(workspace, cora, {"DM": [rita]})
+    workspace.wait_for_message(cora, "1 change")
+    workspace.command(cora, f"assign PA1 <@{tom}>")
+    workspace.wait_for_message(tom, "PA1")
+    _answer_data_management(db_engine, rita)
+    assert not [t for t in channel_texts(workspace, team.channel) if "is complete" in t]
+
+    workspace.command(cora, "assign PA1 nobody")
+
+    _result_posted_once(workspace, db_engine, team)
+
+
+def _answer_data_management(engine: Engine, slack_user_id: str) -> None:
+    """Every Data Management criterion answered by this person, straight in the database."""
+    city = city_named(engine, "Springfield")
+    round_id = assessments_of(engine, city.id or 0)[0].id or 0
+    rubric = load_bundled_rubric()
+    with unit_of_work(engine) as session:
+        person = orgs.find_person(
+            session, workspace_id=city.workspace_id, slack_user_id=slack_user_id
+        )
+        assert person is not None and person.id is not None
+        for criterion in next(a for a in rubric.areas if a.id == "DM").criteria:
+            answers.record_answer(
+                session, assessment_id=round_id, criterion_id=criterion.id,
+                person_id=person.id, ticked=[criterion.checklist[0].id], status="answered",
+                note=None, evidence=[], now=datetime(2027, 3, 1, 16, tzinfo=UTC), source="click",
+            )  # fmt: skip
+
+
+def _result_posted_once(workspace: Workspace, engine: Engine, team: Team) -> None:
     result = workspace.wait_for(
         lambda: [t for t in channel_texts(workspace, team.channel) if "is complete" in t],
         what="the result",
     )
     assert len(result) == 1 and result[0].startswith("Springfield's assessment is complete:")
-    assert assessments_of(db_engine, city.id or 0)[0].status == "completed"
+    city = city_named(engine, "Springfield")
+    assert assessments_of(engine, city.id or 0)[0].status == "completed"

@@ -44,6 +44,14 @@ def assign_one(request: CommandRequest, one: OneAssignment) -> None:
             now=deps.clock(),
             rubrics=deps.rubrics,
         )
+        announcement = None
+        if isinstance(done, CriterionAssigned) and done.removed and done.assessment_id:
+            # Taking away the one criterion still unanswered can leave every assigned one done.
+            from bot.services.results import announce_if_complete
+
+            announcement = announce_if_complete(
+                session, deps=deps, assessment_id=done.assessment_id, now=deps.clock()
+            )
     if not isinstance(done, CriterionAssigned):
         _answer(request, done)
         return
@@ -52,6 +60,10 @@ def assign_one(request: CommandRequest, one: OneAssignment) -> None:
         send(request.client, notice.slack_user_id, message, deps=deps, team_id=request.team_id)
     reply = build_criterion_assigned_reply(request.tr, done)
     request.respond(response_type="ephemeral", **reply.as_kwargs())
+    if announcement is not None:
+        from bot.slack.results import post_result
+
+        post_result(request.client, announcement, deps=deps)
 
 
 def _assign_area(request: CommandRequest, one: OneAssignment) -> None:
