@@ -43,9 +43,15 @@ from bot.schedule.attention import (
 )
 from bot.schedule.calendar import local_date
 from bot.schedule.cover import CoverView
-from bot.schedule.due import DueSend, IdleRespondent, followup_sends, reminder_sends
+from bot.schedule.due import (
+    DueSend,
+    IdleRespondent,
+    followup_sends,
+    overdue_notice,
+    reminder_sends,
+)
 from bot.schedule.policies import Stage
-from bot.schedule.views import FollowupView, OverdueNoticeView, ReminderView
+from bot.schedule.views import FollowupView, ReminderView
 from rubric.schema import Rubric
 from storage.enums import MilestoneStatus
 from storage.repo import attention as store
@@ -411,22 +417,4 @@ def _overdue(
     now: datetime, city: CityRow, milestone: sweeps.MilestoneRow, person: PersonRow, row: HeldRow
 ) -> DueSend:
     overdue = (local_date(now, city.timezone) - milestone.due_on).days
-    return DueSend(
-        kind=keys.MILESTONE_OVERDUE,
-        target=row.target,
-        period_key=row.period_key,
-        team_id=city.team_id,
-        channel=person.slack_user_id,
-        view=OverdueNoticeView(
-            milestone.id,
-            milestone.title,
-            city.name,
-            milestone.owner.name,
-            milestone.due_on,
-            overdue,
-            person.language or city.language,
-        ),
-        milestone_id=milestone.id,
-        due_on=milestone.due_on,
-        recipient_id=person.id,
-    )
+    return overdue_notice(city, milestone, person, row.target, row.period_key, overdue)

@@ -185,28 +185,34 @@ def reminder_sends(
         for person in coordinators.get(city.id, ()):
             if person.id == milestone.owner.id:
                 continue
-            sends.append(
-                DueSend(
-                    kind=keys.MILESTONE_OVERDUE,
-                    target=keys.coordinator_target(city.id, milestone.id, person.id),
-                    team_id=city.team_id,
-                    channel=person.slack_user_id,
-                    view=OverdueNoticeView(
-                        milestone.id,
-                        milestone.title,
-                        city.name,
-                        milestone.owner.name,
-                        milestone.due_on,
-                        -days_left,
-                        _lang(person, city),
-                    ),
-                    period_key=period,
-                    milestone_id=milestone.id,
-                    due_on=milestone.due_on,
-                    recipient_id=person.id,
-                )
-            )
+            target = keys.coordinator_target(city.id, milestone.id, person.id)
+            sends.append(overdue_notice(city, milestone, person, target, period, -days_left))
     return sends
+
+
+def overdue_notice(
+    city: CityRow, milestone: MilestoneRow, person: PersonRow, target: str, period: str, days: int
+) -> DueSend:
+    """A coordinator's copy of an overdue milestone's reminder, `days` late."""
+    return DueSend(
+        kind=keys.MILESTONE_OVERDUE,
+        target=target,
+        team_id=city.team_id,
+        channel=person.slack_user_id,
+        view=OverdueNoticeView(
+            milestone.id,
+            milestone.title,
+            city.name,
+            milestone.owner.name,
+            milestone.due_on,
+            days,
+            _lang(person, city),
+        ),
+        period_key=period,
+        milestone_id=milestone.id,
+        due_on=milestone.due_on,
+        recipient_id=person.id,
+    )
 
 
 def idle_respondents(

@@ -17,7 +17,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.services import sharing
-from bot.services.access import N_, AccessDenied, AmbiguousCity, city_for_role, find_actor
+from bot.services.access import (
+    N_,
+    AccessDenied,
+    Actor,
+    AmbiguousCity,
+    city_for_role,
+    find_actor,
+)
 from bot.services.assign import MAX_PER_AREA, AssignSubmission
 from bot.services.coordinator import NO_OPEN_ASSESSMENT, CityChoice, Refusal, language_of
 from bot.services.profiles import Profile, people_for
@@ -25,7 +32,7 @@ from bot.services.scores import rubric_for
 from rubric.registry import RubricRegistry
 from rubric.schema import Rubric, Text
 from storage.enums import Role
-from storage.models import Person
+from storage.models import City, Person
 from storage.repo import assessments, orgs, progress
 from storage.repo import respondents as respondent_repo
 
@@ -144,18 +151,9 @@ def assign_criterion(
 ) -> CriterionAssigned | Refusal | CityChoice:
     """Make exactly these people the criterion's own respondents (one unit of work)."""
     actor = find_actor(session, team_id=team_id, user_id=user_id)
-    try:
-        city = city_for_role(
-            session,
-            actor=actor,
-            roles=[Role.COORDINATOR],
-            action="assign",
-            city_name=request.city_name,
-        )
-    except AccessDenied as denied:
-        return Refusal.of(denied)
-    except AmbiguousCity as ambiguous:
-        return CityChoice("assign", tuple(c.name for c in ambiguous.cities))
+    city = _coordinated_city(session, actor, request)
+    if isinstance(city, Refusal | CityChoice):
+        return city
     assert city.id is not None
     assessment = assessments.open_assessment(session, city_id=city.id)
     if assessment is None or assessment.id is None:
@@ -261,9 +259,21 @@ def area_submission(
     session: Session, *, team_id: str | None, user_id: str, request: OneAssignment
 ) -> AssignSubmission | Refusal | CityChoice:
     """The assign form's submission that gives one area exactly the people named."""
-    actor = find_actor(session, team_id=team_id, user_id=user_id)
+    city = _coordinated_city(
+        session, find_actor(session, team_id=team_id, user_id=user_id), request
+    )
+    if isinstance(city, Refusal | CityChoice):
+        return city
+    picked = () if request.clear else request.slack_user_ids
+    return AssignSubmission(str(city.id), {request.target: picked})
+
+
+def _coordinated_city(
+    session: Session, actor: Actor, request: OneAssignment
+) -> City | Refusal | CityChoice:
+    """The city the command is about, when the actor coordinates it; else why not, or which."""
     try:
-        city = city_for_role(
+        return city_for_role(
             session,
             actor=actor,
             roles=[Role.COORDINATOR],
@@ -274,5 +284,3 @@ def area_submission(
         return Refusal.of(denied)
     except AmbiguousCity as ambiguous:
         return CityChoice("assign", tuple(c.name for c in ambiguous.cities))
-    picked = () if request.clear else request.slack_user_ids
-    return AssignSubmission(str(city.id), {request.target: picked})

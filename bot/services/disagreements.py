@@ -98,14 +98,11 @@ def accept_answer(
     """Make one respondent's answer the city's and close the disagreement (one unit of work)."""
     assert deps.engine is not None and deps.rubric is not None
     with unit_of_work(deps.engine) as session:
-        actor = find_actor(session, team_id=team_id, user_id=user_id)
-        try:
-            found, city, coordinator = _checked(session, actor, disagreement_id, "accept")
-        except AccessDenied as denied:
-            return Refused(_lang(actor.person), denied.reason)
+        opened = _unsettled(session, team_id, user_id, disagreement_id, "accept")
+        if isinstance(opened, Refused):
+            return opened
+        found, city, coordinator = opened
         lang = _lang(coordinator)
-        if found.settled_at is not None:
-            return Refused(lang, ALREADY_SETTLED)
         assessment = _assessment(session, found)
         rubric = _rubric(deps, assessment)
         lock_assessment(session, found.assessment_id)
@@ -159,14 +156,11 @@ def request_talk(
     """Claim the talk-it-over conversation of a disagreement (once), to open after the ack."""
     assert deps.engine is not None and deps.rubric is not None
     with unit_of_work(deps.engine) as session:
-        actor = find_actor(session, team_id=team_id, user_id=user_id)
-        try:
-            found, city, coordinator = _checked(session, actor, disagreement_id, "talk")
-        except AccessDenied as denied:
-            return Refused(_lang(actor.person), denied.reason)
+        opened = _unsettled(session, team_id, user_id, disagreement_id, "talk")
+        if isinstance(opened, Refused):
+            return opened
+        found, city, coordinator = opened
         lang = _lang(coordinator)
-        if found.settled_at is not None:
-            return Refused(lang, ALREADY_SETTLED)
         assessment = _assessment(session, found)
         assert city.id is not None and assessment.id is not None
         ref = RoundRef(
@@ -226,6 +220,21 @@ def talk_target(city_id: int, disagreement_id: int) -> str:
 
 
 # ---- internals ----------------------------------------------------------------------------------
+
+
+def _unsettled(
+    session: Session, team_id: str | None, user_id: str, disagreement_id: int, action: str
+) -> tuple[Disagreement, City, Person] | Refused:
+    """The disagreement, its city and the coordinator acting on it, while it is open; else
+    why not (refused, or settled already)."""
+    actor = find_actor(session, team_id=team_id, user_id=user_id)
+    try:
+        found, city, coordinator = _checked(session, actor, disagreement_id, action)
+    except AccessDenied as denied:
+        return Refused(_lang(actor.person), denied.reason)
+    if found.settled_at is not None:
+        return Refused(_lang(coordinator), ALREADY_SETTLED)
+    return found, city, coordinator
 
 
 def _checked(

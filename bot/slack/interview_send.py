@@ -9,7 +9,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.services.interview import Outcome
 from bot.slack.builders.interview import build_refusal, build_reply, replaces_message
 
@@ -30,11 +30,7 @@ def send_outcome(client: WebClient, deps: Deps, outcome: Outcome, where: Where) 
     assert rubric is not None
     tr = translator(outcome.lang)
     if outcome.refusal is not None:
-        message = build_refusal(tr, outcome.refusal)
-        if where.respond is not None:
-            where.respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
-        else:
-            client.chat_postMessage(channel=where.channel_id, **message.as_kwargs())
+        send_refusal(client, tr, outcome.refusal, where)
         return
     replaced = False
     for reply in outcome.replies:
@@ -48,3 +44,12 @@ def send_outcome(client: WebClient, deps: Deps, outcome: Outcome, where: Where) 
         from bot.slack.results import post_result
 
         post_result(client, outcome.announcement, deps=deps)
+
+
+def send_refusal(client: WebClient, tr: Translator, refusal: str, where: Where) -> None:
+    """Tell only the person who clicked why nothing was changed (else post it in the DM)."""
+    message = build_refusal(tr, refusal)
+    if where.respond is not None:
+        where.respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+    else:
+        client.chat_postMessage(channel=where.channel_id, **message.as_kwargs())

@@ -21,10 +21,9 @@ from bot.services import access
 from bot.services.rechecks import Choice, RecheckOutcome, answer_recheck
 from bot.services.score_change import ScoreChange
 from bot.slack import ids
-from bot.slack.builders.interview import build_refusal
 from bot.slack.builders.rechecks import build_recheck_record, build_score_change
 from bot.slack.deferred import defer
-from bot.slack.interview_send import Where
+from bot.slack.interview_send import Where, send_refusal
 from bot.slack.listeners.actions.interview import ticked_items, where_of
 from bot.slack.outbox import send_once
 
@@ -74,11 +73,7 @@ def send_recheck_outcome(
     """Replace the re-check with its record (or say privately why not); tell the coordinators."""
     tr = translator(outcome.lang)
     if outcome.refusal is not None:
-        message = build_refusal(tr, outcome.refusal)
-        if where.respond is not None:
-            where.respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
-        else:
-            client.chat_postMessage(channel=where.channel_id, **message.as_kwargs())
+        send_refusal(client, tr, outcome.refusal, where)
         return
     record = build_recheck_record(tr, outcome)
     if where.message_ts:
