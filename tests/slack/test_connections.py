@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.sandbox.server import LocalSandbox
 from bot.settings import load_settings
 from bot.slack.client import build_client
-from bot.slack.connections import reuse_connections
+from bot.slack.connections import KeepAliveHandler
 
 
 def _client(sandbox: LocalSandbox) -> WebClient:
@@ -169,9 +169,17 @@ def recorder() -> Iterator[tuple[str, type[_Recorder], _Server]]:
         server.server_close()
 
 
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as answer:
+def _get(opener: urllib.request.OpenerDirector, url: str) -> str:
+    with opener.open(url, timeout=5) as answer:
         return str(answer.read().decode())
+
+
+def _opener(kept: str) -> urllib.request.OpenerDirector:
+    """An opener like the one `reuse_connections` installs, keeping connections to `kept` only
+    (its own handler: addresses other tests in this process kept do not count)."""
+    handler = KeepAliveHandler()
+    handler.add(kept)
+    return urllib.request.build_opener(handler)
 
 
 def test_a_connection_the_server_closed_while_idle_is_replaced(
@@ -179,11 +187,11 @@ def test_a_connection_the_server_closed_while_idle_is_replaced(
 ) -> None:
     url, handler, server = recorder
     handler.close_after_answer = True
-    reuse_connections(url)
+    opener = _opener(url)
 
     answers = []
     for _ in range(3):
-        answers.append(_get(url + "api/auth.test"))
+        answers.append(_get(opener, url + "api/auth.test"))
         assert server.closed.acquire(timeout=5)  # closed by the server, idle in the pool
 
     assert answers == ["keep-alive"] * 3
@@ -194,9 +202,9 @@ def test_other_addresses_are_left_to_urllib(
     recorder: tuple[str, type[_Recorder], _Server],
 ) -> None:
     url, handler, _ = recorder
-    reuse_connections("http://127.0.0.1:9/api/")  # another address is kept, not this one
+    opener = _opener("http://127.0.0.1:9/api/")  # another address is kept, not this one
 
-    answers = [_get(url) for _ in range(2)]
+    answers = [_get(opener, url) for _ in range(2)]
 
     assert answers == ["close", "close"]
     assert len(handler.connections) == 2
